@@ -1,0 +1,78 @@
+import {Command, Flags, Interfaces} from '@oclif/core'
+import {CodegenError, ExitCode} from './api/errors.js'
+import type {DebugLog} from './api/client.js'
+import {detectStyle, paint, type OutputStyle} from './output/format.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+/**
+ * Every command: `--json` (one JSON document on stdout, nothing else there), `--debug`, and errors
+ * mapped to the exit codes documented in the README, with or without `--json`.
+ */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    debug: Flags.boolean({description: 'Show each API request and response on stderr (the token is never shown).', helpGroup: 'GLOBAL'}),
+  }
+
+  private _style?: OutputStyle
+
+  protected get style(): OutputStyle {
+    return (this._style ??= detectStyle(process.stdout))
+  }
+
+  protected get errStyle(): OutputStyle {
+    return detectStyle(process.stderr)
+  }
+
+  /** Debug lines go to stderr, prefixed; on when --debug or DEBUG=codegenapi*. */
+  protected debugLogger(flagOn: boolean | undefined): DebugLog | undefined {
+    const env = process.env.DEBUG ?? ''
+    const on = flagOn || env.split(',').some((p) => /^codegenapi(\*|:|$)/.test(p.trim()) || p.trim() === '*')
+    return on ? (line) => process.stderr.write(`${paint(this.errStyle, 'gray', `[codegenapi] ${line}`)}\n`) : undefined
+  }
+
+  /** Human output only: under --json, stdout carries the JSON document alone. */
+  protected out(text: string): void {
+    if (!this.jsonEnabled()) this.log(text)
+  }
+
+  protected note(text: string): void {
+    process.stderr.write(`${text}\n`)
+  }
+
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    const json = this.jsonEnabled()
+    const debug = this.argv.includes('--debug') || /codegenapi/.test(process.env.DEBUG ?? '')
+    let code: number
+    let body: Record<string, unknown>
+    if (err instanceof CodegenError) {
+      code = err.exitCode
+      body = err.toJSON()
+      if (debug && err.detail) body.detail = err.detail
+    } else if (err.oclif?.exit !== undefined && err.name !== 'ExitError') {
+      // oclif's own parse and usage errors.
+      code = err.oclif.exit === 2 || /flag|argument|Expected|Missing/i.test(err.message) ? ExitCode.USAGE : err.oclif.exit
+      // "Parsing --limit \n\t<our message>": keep the message our validation wrote.
+      const message = err.message.replace(/^Parsing [^\n]*\n\s*/, '').replace(/\nSee more help with --help$/, '')
+      body = {code: 'usage', message, exitCode: code, hint: 'See --help for usage.'}
+    } else if (err.name === 'ExitError') {
+      throw err
+    } else {
+      code = ExitCode.ERROR
+      body = {code: 'unexpected', message: err.message || String(err), exitCode: code}
+    }
+    process.exitCode = code
+    if (json) {
+      this.logJson({error: body})
+      return
+    }
+    const s = this.errStyle
+    const lines = [`${paint(s, 'red', 'Error:')} ${String(body.message)}`]
+    if (body.hint) lines.push(`${paint(s, 'dim', 'Hint:')} ${String(body.hint)}`)
+    if (debug && err instanceof CodegenError && err.detail) lines.push(`${paint(s, 'gray', 'Detail:')} ${err.detail}`)
+    if (debug && !(err instanceof CodegenError) && err.stack) lines.push(err.stack)
+    process.stderr.write(lines.join('\n') + '\n')
+  }
+}

@@ -1,0 +1,49 @@
+import {ExitCode} from '../api/errors.js'
+import type {AgentRun} from '../api/schemas.js'
+import type {ServiceContext} from '../services/context.js'
+import {waitForRun} from '../services/runs.js'
+import {isComplete} from '../services/status.js'
+
+/** A spinner on stderr, only where a person watches: a TTY, and not CI. */
+export async function startSpinner(text: string): Promise<{update(text: string): void; stop(): void}> {
+  if (!process.stderr.isTTY || process.env.CI) return {update() {}, stop() {}}
+  const {default: ora} = await import('ora')
+  // discardStdin would swallow piped input: a prompt or token may still be read from it.
+  const spinner = ora({text, stream: process.stderr, discardStdin: false}).start()
+  return {update: (t) => (spinner.text = t), stop: () => spinner.stop()}
+}
+
+const elapsed = (ms: number) => {
+  const s = Math.round(ms / 1000)
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`
+}
+
+/**
+ * `--wait` for `new`, `get` and `resume`: poll until terminal, spinner meanwhile. The exit code says
+ * how it ended: 0 COMPLETE, 6 another final status, 124 timed out.
+ */
+export async function waitWithSpinner(
+  ctx: ServiceContext,
+  runId: number,
+  timeoutMs: number,
+  onChange?: (run: AgentRun) => void,
+): Promise<{run: AgentRun; timedOut: boolean; exitCode: number}> {
+  const spinner = await startSpinner(`Waiting for agent run ${runId}`)
+  let last: string | null | undefined
+  try {
+    const {run, timedOut} = await waitForRun(ctx, runId, {
+      timeoutMs,
+      onPoll: (r, ms) => {
+        spinner.update(`Agent run ${runId} ${r.status ?? ''} · ${elapsed(ms)}`)
+        if (r.status !== last) {
+          last = r.status
+          onChange?.(r)
+        }
+      },
+    })
+    const exitCode = timedOut ? ExitCode.TIMEOUT : isComplete(run.status) ? ExitCode.OK : ExitCode.RUN_NOT_COMPLETE
+    return {run, timedOut, exitCode}
+  } finally {
+    spinner.stop()
+  }
+}

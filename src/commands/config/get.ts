@@ -1,0 +1,16 @@
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import {ConfigService, type ConfigEntry} from '../../services/config.js'
+
+export default class ConfigGet extends BaseCommand {
+  static override summary = 'Show the value in effect for a key, and where it comes from (the token is masked).'
+  static override examples = ['<%= config.bin %> config get org-id', '<%= config.bin %> config get api-token --json']
+  static override args = {key: Args.string({description: 'api-token, org-id or base-url', required: true})}
+
+  async run(): Promise<ConfigEntry> {
+    const {args} = await this.parse(ConfigGet)
+    const entry = await new ConfigService().get(args.key)
+    this.out(entry.set ? `${entry.value}  (${entry.source})` : `${entry.key} is not set`)
+    return entry
+  }
+}

@@ -1,0 +1,15 @@
+import {BaseCommand} from '../../base-command.js'
+import {ConfigService} from '../../services/config.js'
+
+export default class ConfigPath extends BaseCommand {
+  static override summary = 'Print the path of the user config file (and of a project file in use).'
+  static override examples = ['<%= config.bin %> config path']
+
+  async run(): Promise<{user: string; project: string | null}> {
+    await this.parse(ConfigPath)
+    const service = new ConfigService()
+    const resolved = await service.resolve()
+    this.out(service.userFile + (resolved.projectFile ? `\n${resolved.projectFile} (project)` : ''))
+    return {user: service.userFile, project: resolved.projectFile ?? null}
+  }
+}

@@ -1,0 +1,16 @@
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import {ConfigService} from '../../services/config.js'
+
+export default class ConfigUnset extends BaseCommand {
+  static override summary = 'Remove a key from your user config file.'
+  static override examples = ['<%= config.bin %> config unset api-token']
+  static override args = {key: Args.string({description: 'api-token, org-id or base-url', required: true})}
+
+  async run(): Promise<{key: string; removed: boolean}> {
+    const {args} = await this.parse(ConfigUnset)
+    const result = await new ConfigService().unset(args.key)
+    this.out(result.removed ? `Removed ${result.key}.` : `${result.key} was not set in the user config file.`)
+    return result
+  }
+}

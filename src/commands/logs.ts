@@ -1,0 +1,48 @@
+import {Flags} from '@oclif/core'
+import {ApiCommand} from '../api-command.js'
+import {usageError} from '../api/errors.js'
+import type {AgentRunLog} from '../api/schemas.js'
+import {limitFlag, runIdArg} from '../flags.js'
+import {followLogs, iterateLogs} from '../services/runs.js'
+import {logLine} from '../output/views.js'
+
+export default class Logs extends ApiCommand {
+  static override summary = "Show an agent run's logs: time, message type, tool and thought."
+  static override examples = [
+    '<%= config.bin %> logs 11745',
+    '<%= config.bin %> logs 11745 --follow',
+    '<%= config.bin %> logs 11745 --reverse --limit 10',
+    '<%= config.bin %> logs 11745 --limit 1000 --json',
+  ]
+  static override args = {agentRunId: runIdArg({required: true})}
+  static override flags = {
+    limit: limitFlag(100, 'Maximum number of log entries'),
+    skip: Flags.custom<number>({description: 'Entries to skip', default: 0, parse: async (v) => {
+      if (!/^\d+$/.test(v.trim())) throw usageError(`--skip must be a whole number, got ${JSON.stringify(v)}.`)
+      return Number(v)
+    }})(),
+    reverse: Flags.boolean({description: 'Newest first', exclusive: ['follow']}),
+    follow: Flags.boolean({char: 'F', description: 'Keep printing new entries until the run finishes'}),
+  }
+
+  async run(): Promise<AgentRunLog[]> {
+    const {args, flags} = await this.parse(Logs)
+    const ctx = await this.context(flags)
+    const json = this.jsonEnabled()
+    const collected: AgentRunLog[] = []
+    const emit = (entry: AgentRunLog) => (json ? collected.push(entry) : this.log(logLine(entry, this.style)))
+    if (flags.follow) {
+      // Under --follow, --limit does not stop the stream: it follows until the run is terminal.
+      const status = await followLogs(ctx, args.agentRunId, {skip: flags.skip, onEntries: (entries) => entries.forEach(emit)})
+      if (!json) this.note(`Agent run ${args.agentRunId} is ${status}.`)
+      return collected
+    }
+    let n = 0
+    for await (const entry of iterateLogs(ctx, args.agentRunId, {skip: flags.skip, limit: flags.limit, reverse: flags.reverse})) {
+      emit(entry)
+      n++
+    }
+    if (!json && n === 0) this.note('No log entries.')
+    return collected
+  }
+}

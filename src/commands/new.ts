@@ -1,0 +1,78 @@
+import {Flags} from '@oclif/core'
+import {ApiCommand} from '../api-command.js'
+import type {AgentRun} from '../api/schemas.js'
+import {positiveInt, waitFlags} from '../flags.js'
+import {parseMetadata, readPrompt} from '../cli/input.js'
+import {parseDuration} from '../services/duration.js'
+import {parsePositiveInt} from '../services/validate.js'
+import {AGENT_TYPES} from '../services/runs.js'
+import {runDetail} from '../output/views.js'
+import {paint} from '../output/format.js'
+
+export default class New extends ApiCommand {
+  static override summary = 'Start a new agent run.'
+  static override description = `Creates the run and returns at once with its id, status and web URL; --wait follows it to the end.
+The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin. --repo OWNER/NAME is looked up among the organization's repositories; --task adds a short header and instruction from a task template (CREATE_PLAN, ANALYZE, IMPLEMENT, FIX, REVIEW, TEST, DOCUMENT, or any upper-case label).`
+  static override examples = [
+    '<%= config.bin %> new --repo Zeeeepa/codegen.py --task CREATE_PLAN --query "Add retry logic to the HTTP client"',
+    '<%= config.bin %> new --repo acme/api --task FIX --branch main --query "Login fails with a 500 when the email has a plus sign" --wait',
+    'git diff | <%= config.bin %> new --repo acme/api --task REVIEW --query -',
+    '<%= config.bin %> new --prompt-file task.md --image screenshot.png --metadata ticket=ENG-42 --json',
+  ]
+  static override flags = {
+    query: Flags.string({char: 'q', description: 'The prompt; `-` reads it from stdin', aliases: ['prompt']}),
+    'prompt-file': Flags.string({char: 'f', description: 'Read the prompt from this file'}),
+    repo: Flags.string({char: 'r', description: 'Repository as OWNER/NAME', exclusive: ['repo-id']}),
+    'repo-id': Flags.custom<number>({description: "The API's repository id", parse: positiveInt('--repo-id')})(),
+    task: Flags.string({char: 't', description: 'Task type: CREATE_PLAN, ANALYZE, IMPLEMENT, FIX, REVIEW, TEST, DOCUMENT, or another upper-case label'}),
+    branch: Flags.string({char: 'b', description: 'Branch to work on'}),
+    pr: Flags.custom<number>({description: 'Pull request number', parse: positiveInt('--pr')})(),
+    model: Flags.string({description: 'Model to use (default: the organization default)'}),
+    'agent-type': Flags.string({description: 'Agent type', options: [...AGENT_TYPES]}),
+    metadata: Flags.string({char: 'm', description: 'Extra metadata as key=value (repeatable)', multiple: true}),
+    image: Flags.string({char: 'i', description: 'Image file to attach: PNG, JPEG, GIF or WebP, up to 10 MB (repeatable)', multiple: true}),
+    parent: Flags.custom<number>({description: 'Parent agent run id to record (default: CODEGEN_PARENT_RUN_ID)', parse: positiveInt('--parent')})(),
+    ...waitFlags,
+  }
+
+  async run(): Promise<AgentRun> {
+    const {flags} = await this.parse(New)
+    // Everything local is checked before the first request: a mistake costs nothing.
+    const timeoutMs = flags.wait ? parseDuration(flags.timeout) : 0
+    const metadata = parseMetadata(flags.metadata)
+    const parentRunId = flags.parent ?? (process.env.CODEGEN_PARENT_RUN_ID ? parsePositiveInt(process.env.CODEGEN_PARENT_RUN_ID, 'CODEGEN_PARENT_RUN_ID') : undefined)
+    const query = await readPrompt(flags)
+    const {imageFileToDataUri} = await import('../services/images.js')
+    const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
+    const ctx = await this.context(flags)
+    const {createRun} = await import('../services/runs.js')
+    const run = await createRun(ctx, {
+      query,
+      repo: flags.repo,
+      repoId: flags['repo-id'],
+      task: flags.task,
+      branch: flags.branch,
+      pr: flags.pr,
+      model: flags.model,
+      agentType: flags['agent-type'],
+      metadata,
+      images,
+      parentRunId,
+    })
+    await this.remember(ctx, run)
+    if (!flags.wait) {
+      this.out(`${paint(this.style, 'green', '✓')} Created agent run ${run.id} (${run.status ?? 'unknown'})${run.web_url ? `\n${run.web_url}` : ''}`)
+      return run
+    }
+    this.note(`Created agent run ${run.id}${run.web_url ? `: ${run.web_url}` : ''}`)
+    const {waitWithSpinner} = await import('../cli/wait.js')
+    const result = await waitWithSpinner(ctx, run.id, timeoutMs)
+    this.out(runDetail(result.run, this.style))
+    if (result.timedOut) this.note(`Timed out after ${flags.timeout}: agent run ${run.id} is still ${result.run.status}.`)
+    process.exitCode = result.exitCode
+    return result.run
+  }
+
+  /** Hook for the run state store: overridden nowhere, replaced when state tracking lands. */
+  protected async remember(_ctx: unknown, _run: AgentRun): Promise<void> {}
+}

@@ -1,0 +1,53 @@
+import {Flags} from '@oclif/core'
+import {ApiCommand} from '../api-command.js'
+import {usageError} from '../api/errors.js'
+import type {AgentRun} from '../api/schemas.js'
+import {positiveInt, runIdArg, waitFlags} from '../flags.js'
+import {readPrompt} from '../cli/input.js'
+import {parseDuration} from '../services/duration.js'
+import {resumeRun} from '../services/runs.js'
+import {runDetail} from '../output/views.js'
+import {paint} from '../output/format.js'
+
+export default class Resume extends ApiCommand {
+  static override summary = 'Resume a COMPLETE agent run with a follow-up prompt.'
+  static override description = 'Refuses, sending nothing, unless the run is COMPLETE; the error names its current status.'
+  static override examples = [
+    '<%= config.bin %> resume 11745 --query "Also add tests for the retry path"',
+    '<%= config.bin %> resume --agent_run_id 11745 --query "Address the review comments" --wait',
+  ]
+  static override args = {agentRunId: runIdArg({required: false})}
+  static override flags = {
+    'agent-run-id': Flags.custom<number>({description: 'The run to resume (instead of the argument)', parse: positiveInt('--agent-run-id'), aliases: ['agent_run_id']})(),
+    query: Flags.string({char: 'q', description: 'The follow-up prompt; `-` reads it from stdin', aliases: ['prompt']}),
+    'prompt-file': Flags.string({char: 'f', description: 'Read the prompt from this file'}),
+    task: Flags.string({char: 't', description: 'Task type for the follow-up (as for `new`)'}),
+    image: Flags.string({char: 'i', description: 'Image file to attach (repeatable)', multiple: true}),
+    ...waitFlags,
+  }
+
+  async run(): Promise<AgentRun> {
+    const {args, flags} = await this.parse(Resume)
+    if (args.agentRunId !== undefined && flags['agent-run-id'] !== undefined && args.agentRunId !== flags['agent-run-id']) {
+      throw usageError('The run id is given twice, with different values.')
+    }
+    const runId = args.agentRunId ?? flags['agent-run-id']
+    if (runId === undefined) throw usageError('Which run? Give AGENT_RUN_ID or --agent-run-id.', 'Example: codegenapi resume 11745 --query "..."')
+    const timeoutMs = flags.wait ? parseDuration(flags.timeout) : 0
+    const query = await readPrompt(flags)
+    const {imageFileToDataUri} = await import('../services/images.js')
+    const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
+    const ctx = await this.context(flags)
+    const run = await resumeRun(ctx, {runId, query, task: flags.task, images})
+    if (!flags.wait) {
+      this.out(`${paint(this.style, 'green', '✓')} Resumed agent run ${run.id} (${run.status ?? 'unknown'})${run.web_url ? `\n${run.web_url}` : ''}`)
+      return run
+    }
+    const {waitWithSpinner} = await import('../cli/wait.js')
+    const result = await waitWithSpinner(ctx, run.id, timeoutMs)
+    this.out(runDetail(result.run, this.style))
+    if (result.timedOut) this.note(`Timed out after ${flags.timeout}: agent run ${run.id} is still ${result.run.status}.`)
+    process.exitCode = result.exitCode
+    return result.run
+  }
+}

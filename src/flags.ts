@@ -1,0 +1,19 @@
+import {Args, Flags} from '@oclif/core'
+import {parsePositiveInt} from './services/validate.js'
+
+// Flag and argument definitions shared by commands; their parsing is the services' own validation.
+export const positiveInt = (what: string) => async (input: string) => parsePositiveInt(input, what)
+
+export const runIdArg = Args.custom<number>({
+  name: 'AGENT_RUN_ID',
+  description: 'Agent run id',
+  parse: positiveInt('AGENT_RUN_ID'),
+})
+
+export const limitFlag = (defaultValue: number, description = 'Maximum number of items') =>
+  Flags.custom<number>({char: 'l', description, default: defaultValue, parse: positiveInt('--limit')})()
+
+export const waitFlags = {
+  wait: Flags.boolean({char: 'w', description: 'Wait until the run finishes, then print its result.'}),
+  timeout: Flags.string({description: 'With --wait: give up after this long (e.g. 90s, 30m, 2h).', default: '30m', dependsOn: ['wait']}),
+}

@@ -1,0 +1,53 @@
+import {sanitize} from './sanitize.js'
+
+export interface OutputStyle {
+  color: boolean
+  /** Terminal width for truncation; undefined = do not truncate (a pipe or a file). */
+  width?: number
+}
+
+export function detectStyle(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): OutputStyle {
+  const tty = Boolean(stream.isTTY)
+  const color = tty && !env.NO_COLOR && env.TERM !== 'dumb' && !('CODEGENAPI_NO_COLOR' in env) || Boolean(env.FORCE_COLOR && env.FORCE_COLOR !== '0')
+  return {color: color && !env.NO_COLOR, width: tty ? stream.columns || 100 : undefined}
+}
+
+const SGR = {bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], cyan: [36, 39], gray: [90, 39]} as const
+export type ColorName = keyof typeof SGR
+
+export function paint(style: OutputStyle, color: ColorName, text: string): string {
+  if (!style.color || !text) return text
+  const [open, close] = SGR[color]
+  return `\u001b[${open}m${text}\u001b[${close}m`
+}
+
+export function statusColor(status: string | null | undefined): ColorName {
+  const s = (status ?? '').toUpperCase()
+  if (s === 'COMPLETE' || s === 'COMPLETED') return 'green'
+  if (['FAILED', 'ERROR'].includes(s)) return 'red'
+  if (['CANCELLED', 'CANCELED', 'STOPPED'].includes(s)) return 'gray'
+  return 'yellow'
+}
+
+/** "3 min ago", "2 h ago", "5 d ago"; absolute date past a month. */
+export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '-'
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) return sanitize(iso)
+  const s = Math.round((now - t) / 1000)
+  if (s < 0) return 'just now'
+  if (s < 45) return `${s} s ago`
+  if (s < 45 * 60) return `${Math.round(s / 60)} min ago`
+  if (s < 36 * 3600) return `${Math.round(s / 3600)} h ago`
+  if (s < 30 * 86400) return `${Math.round(s / 86400)} d ago`
+  return new Date(t).toISOString().slice(0, 10)
+}
+
+// Visible width ignores our own colour codes.
+// eslint-disable-next-line no-control-regex
+export const visibleLength = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length
+
+export function truncate(text: string, max: number): string {
+  if (max <= 0) return ''
+  return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + '…'
+}

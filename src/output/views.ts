@@ -1,0 +1,116 @@
+import type {AgentRun, AgentRunLog, Organization, Repo, User} from '../api/schemas.js'
+import {paint, relativeTime, statusColor, truncate, type OutputStyle} from './format.js'
+import {oneLine, sanitize} from './sanitize.js'
+import {renderTable, type Column} from './table.js'
+
+// How each kind of API object reads for a person. `--json` bypasses all of this.
+
+export function runRepo(run: AgentRun): string {
+  const m = run.metadata ?? {}
+  const repo = typeof m.repo === 'string' ? m.repo : undefined
+  const pr = run.github_pull_requests?.[0]
+  const prMatch = pr?.url ? /github\.com\/([^/]+\/[^/]+)\/pull\/(\d+)/.exec(pr.url) : null
+  if (prMatch) return `${prMatch[1]}#${prMatch[2]}`
+  return repo ?? ''
+}
+
+export const runColumns = (style: OutputStyle, now = Date.now()): Column<AgentRun>[] => [
+  {header: 'id', get: (r) => r.id},
+  {header: 'status', get: (r) => r.status ?? '-', color: (r, t) => paint(style, statusColor(r.status), t)},
+  {header: 'created', get: (r) => relativeTime(r.created_at, now)},
+  {header: 'repo/pr', get: runRepo},
+  {header: 'summary', get: (r) => r.summary ?? r.result ?? '', flex: true},
+]
+
+export function runsTable(runs: AgentRun[], style: OutputStyle): string {
+  return renderTable(runs, runColumns(style), style)
+}
+
+export function runDetail(run: AgentRun, style: OutputStyle, now = Date.now()): string {
+  const label = (t: string) => paint(style, 'bold', t.padEnd(9))
+  const lines = [
+    `${paint(style, 'bold', `Agent run ${run.id}`)}  ${paint(style, statusColor(run.status), oneLine(run.status ?? 'unknown'))}`,
+    `${label('Created')}${relativeTime(run.created_at, now)}${run.created_at ? paint(style, 'dim', ` (${oneLine(run.created_at)})`) : ''}`,
+  ]
+  const repo = runRepo(run)
+  if (repo) lines.push(`${label('Repo')}${oneLine(repo)}`)
+  if (run.source_type) lines.push(`${label('Source')}${oneLine(run.source_type)}`)
+  if (run.web_url) lines.push(`${label('Web')}${oneLine(run.web_url)}`)
+  for (const [i, pr] of (run.github_pull_requests ?? []).entries()) {
+    lines.push(`${label(i === 0 ? 'PRs' : '')}${oneLine(pr.title ?? `#${pr.id}`)}  ${paint(style, 'cyan', oneLine(pr.url ?? ''))}`)
+  }
+  if (run.summary) lines.push(`${label('Summary')}${oneLine(run.summary)}`)
+  if (run.result) lines.push('', paint(style, 'bold', 'Result'), indent(sanitize(run.result)))
+  return lines.join('\n')
+}
+
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')
+
+export function usersTable(users: User[], style: OutputStyle): string {
+  return renderTable(
+    users,
+    [
+      {header: 'id', get: (u) => u.id},
+      {header: 'username', get: (u) => u.github_username},
+      {header: 'name', get: (u) => u.full_name},
+      {header: 'email', get: (u) => u.email, flex: true},
+      {header: 'role', get: (u) => u.role ?? (u.is_admin ? 'ADMIN' : '')},
+    ],
+    style,
+  )
+}
+
+export function userDetail(user: User, style: OutputStyle): string {
+  const label = (t: string) => paint(style, 'bold', t.padEnd(9))
+  return [
+    `${label('User')}${user.id}  ${oneLine(user.github_username)}`,
+    user.full_name ? `${label('Name')}${oneLine(user.full_name)}` : '',
+    user.email ? `${label('Email')}${oneLine(user.email)}` : '',
+    user.role ? `${label('Role')}${oneLine(user.role)}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n')
+}
+
+export function reposTable(repos: Repo[], style: OutputStyle): string {
+  return renderTable(
+    repos,
+    [
+      {header: 'id', get: (r) => r.id},
+      {header: 'full name', get: (r) => r.full_name},
+      {header: 'language', get: (r) => r.language},
+      {header: 'visibility', get: (r) => r.visibility},
+      {header: 'setup', get: (r) => r.setup_status},
+      {header: 'description', get: (r) => (r.archived ? '[archived] ' : '') + (r.description ?? ''), flex: true},
+    ],
+    style,
+  )
+}
+
+export function orgsTable(orgs: Organization[], style: OutputStyle, currentOrgId?: number): string {
+  return renderTable(
+    orgs,
+    [
+      {header: 'id', get: (o) => o.id},
+      {header: 'name', get: (o) => o.name},
+      {header: 'current', get: (o) => (o.id === currentOrgId ? '*' : '')},
+    ],
+    style,
+  )
+}
+
+/** One compact line per log entry: time, type, tool, thought. */
+export function logLine(entry: AgentRunLog, style: OutputStyle): string {
+  const time = entry.created_at && !Number.isNaN(Date.parse(entry.created_at)) ? new Date(entry.created_at).toISOString().slice(11, 19) : '--:--:--'
+  const type = oneLine(entry.message_type ?? '-')
+  const tool = oneLine(entry.tool_name ?? '')
+  let text = oneLine(entry.thought ?? (typeof entry.observation === 'string' ? entry.observation : ''))
+  const fixed = `${time}  ${type.padEnd(18)}  ${tool.padEnd(16)}  `
+  if (style.width) text = truncate(text, Math.max(20, style.width - fixed.length))
+  const typeColor = /ERROR/i.test(type) ? 'red' : /FINAL/i.test(type) ? 'green' : 'cyan'
+  return `${paint(style, 'dim', time)}  ${paint(style, typeColor, type.padEnd(18))}  ${paint(style, 'yellow', tool.padEnd(16))}  ${text}`.trimEnd()
+}

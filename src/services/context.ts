@@ -1,0 +1,71 @@
+import {CodegenClient, type DebugLog} from '../api/client.js'
+import {CodegenError} from '../api/errors.js'
+import {RateLimiter} from '../api/rate-limiter.js'
+import {userAgent} from '../version.js'
+import {ConfigService, type ConfigOverrides, type ResolvedConfig} from './config.js'
+
+/** Everything a service call needs: resolved configuration and a client, created on first use. */
+export interface ServiceContext {
+  readonly config: ResolvedConfig
+  readonly env: NodeJS.ProcessEnv
+  readonly debug?: DebugLog
+  client(): CodegenClient
+  orgId(): number
+}
+
+// One limiter per process: the CLI, every MCP tool call and the run monitor share the API's budget.
+const sharedLimiter = new RateLimiter()
+const clients = new Map<string, CodegenClient>()
+
+export const TOKEN_HINT =
+  'Set it with `codegenapi config set api-token` (reads the token from stdin, or asks for it), or export CODEGEN_API_TOKEN. Get a token at https://codegen.com/token.'
+export const ORG_HINT = 'Find your organization id with `codegenapi orgs`, then `codegenapi config set org-id ID`, or export CODEGEN_ORG_ID.'
+
+export interface ContextOptions {
+  overrides?: ConfigOverrides
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+  debug?: DebugLog
+  /** MCP keeps every call under the host's time limit. */
+  timeoutMs?: number
+  maxRetryAfterMs?: number
+}
+
+export async function createContext(opts: ContextOptions = {}): Promise<ServiceContext> {
+  const env = opts.env ?? process.env
+  const config = await new ConfigService(env, opts.cwd).resolve(opts.overrides)
+  const timeoutMs = opts.timeoutMs ?? timeoutFromEnv(env)
+  return {
+    config,
+    env,
+    debug: opts.debug,
+    client() {
+      if (!config.token) throw new CodegenError('auth', 'No API token is configured.', {hint: TOKEN_HINT})
+      const key = `${config.baseUrl}\n${config.token}\n${timeoutMs}\n${opts.maxRetryAfterMs}\n${Boolean(opts.debug)}`
+      let client = clients.get(key)
+      if (!client) {
+        client = new CodegenClient({
+          baseUrl: config.baseUrl,
+          token: config.token,
+          userAgent: userAgent(),
+          timeoutMs,
+          maxRetryAfterMs: opts.maxRetryAfterMs,
+          retryBaseMs: env.CODEGENAPI_RETRY_BASE_MS ? Number(env.CODEGENAPI_RETRY_BASE_MS) : undefined,
+          limiter: sharedLimiter,
+          debug: opts.debug,
+        })
+        clients.set(key, client)
+      }
+      return client
+    },
+    orgId() {
+      if (config.orgId === undefined) throw new CodegenError('auth', 'No organization id is configured.', {hint: ORG_HINT})
+      return config.orgId
+    },
+  }
+}
+
+function timeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const seconds = Number(env.CODEGEN_API_TIMEOUT)
+  return env.CODEGEN_API_TIMEOUT && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined
+}

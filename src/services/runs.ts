@@ -1,0 +1,246 @@
+import {CodegenError, usageError} from '../api/errors.js'
+import {sleep} from '../api/rate-limiter.js'
+import {SOURCE_TYPES, type AgentRun, type AgentRunLog, type AgentRunWithLogs, type CreateAgentRunInput} from '../api/schemas.js'
+import type {ServiceContext} from './context.js'
+import {checkImageDataUri} from './images.js'
+import {paged, take, API_MAX_PAGE} from './paging.js'
+import {checkRepoName, resolveRepo} from './repos.js'
+import {isComplete, isTerminal, normaliseStatus, parseStatusFilter} from './status.js'
+import {normaliseTask, renderPrompt} from './tasks.js'
+
+export const AGENT_TYPES = ['codegen', 'claude_code'] as const
+export type AgentType = (typeof AGENT_TYPES)[number]
+
+/** What `new` (CLI) and `codegenapi_new` (MCP) both ask for. */
+export interface NewRunRequest {
+  query: string
+  repo?: string
+  repoId?: number
+  task?: string
+  branch?: string
+  pr?: number
+  model?: string
+  agentType?: string
+  metadata?: Record<string, unknown>
+  /** Data URIs: the CLI reads files into these, MCP clients send them. */
+  images?: string[]
+  parentRunId?: number
+}
+
+/** Everything checked and resolved, nothing sent: the body `createRun` will POST. */
+export async function prepareRun(ctx: ServiceContext, req: NewRunRequest): Promise<CreateAgentRunInput> {
+  if (req.repo && req.repoId !== undefined) throw usageError('Give either a repository name or a repo id, not both.')
+  const task = req.task ? normaliseTask(req.task) : undefined
+  const repoName = req.repo ? checkRepoName(req.repo) : undefined
+  if (req.agentType !== undefined && !(AGENT_TYPES as readonly string[]).includes(req.agentType)) {
+    throw usageError(`Unknown agent type ${JSON.stringify(req.agentType)}: use ${AGENT_TYPES.join(' or ')}.`)
+  }
+  if (req.branch !== undefined && !req.branch.trim()) throw usageError('The branch name is empty.')
+  const images = req.images?.map((uri, i) => checkImageDataUri(uri, i))
+  // The prompt is checked before the repository lookup, so a bad prompt costs no request.
+  renderPrompt({query: req.query, task, repo: repoName, branch: req.branch, pr: req.pr})
+  ctx.orgId()
+  ctx.client()
+
+  const repo = repoName ? await resolveRepo(ctx, repoName) : undefined
+  const prompt = renderPrompt({query: req.query, task, repo: repo?.full_name, branch: req.branch, pr: req.pr})
+  const metadata: Record<string, unknown> = {
+    ...req.metadata,
+    source: 'codegenapi',
+    ...(repo ? {repo: repo.full_name} : {}),
+    ...(req.repoId !== undefined ? {repo_id: req.repoId} : {}),
+    ...(task ? {task} : {}),
+    ...(req.branch ? {branch: req.branch} : {}),
+    ...(req.pr !== undefined ? {pr: req.pr} : {}),
+    ...(req.parentRunId !== undefined ? {parent_run_id: req.parentRunId} : {}),
+  }
+  return {
+    prompt,
+    repo_id: repo?.id ?? req.repoId ?? null,
+    metadata,
+    ...(images?.length ? {images} : {}),
+    ...(req.model ? {model: req.model} : {}),
+    ...(req.agentType ? {agent_type: req.agentType as AgentType} : {}),
+  }
+}
+
+export async function createRun(ctx: ServiceContext, req: NewRunRequest): Promise<AgentRun> {
+  const body = await prepareRun(ctx, req)
+  return ctx.client().createRun(ctx.orgId(), body)
+}
+
+export function getRun(ctx: ServiceContext, runId: number, signal?: AbortSignal): Promise<AgentRun> {
+  return ctx.client().run(ctx.orgId(), runId, signal)
+}
+
+export interface ResumeRequest {
+  runId: number
+  query: string
+  task?: string
+  images?: string[]
+}
+
+/** Resumes only a COMPLETE run: anything else is refused before a request is sent to resume. */
+export async function resumeRun(ctx: ServiceContext, req: ResumeRequest): Promise<AgentRun> {
+  const task = req.task ? normaliseTask(req.task) : undefined
+  const prompt = renderPrompt({query: req.query, task})
+  const images = req.images?.map((uri, i) => checkImageDataUri(uri, i))
+  const run = await getRun(ctx, req.runId)
+  if (!isComplete(run.status)) throw notResumable(run)
+  return ctx.client().resumeRun(ctx.orgId(), {agent_run_id: req.runId, prompt, ...(images?.length ? {images} : {})})
+}
+
+function notResumable(run: AgentRun): CodegenError {
+  const status = run.status ?? 'unknown'
+  const hint = isTerminal(run.status)
+    ? `A ${normaliseStatus(status)} run cannot be resumed: start a new one with \`codegenapi new\`.`
+    : `Wait for it to finish (\`codegenapi get ${run.id} --wait\`), then resume it.`
+  return new CodegenError('conflict', `Agent run ${run.id} is ${status}; only a COMPLETE run can be resumed.`, {hint})
+}
+
+export interface ListRunsRequest {
+  status?: string
+  repo?: string
+  limit: number
+  userId?: number
+  mine?: boolean
+  sourceType?: string
+}
+
+export function parseSourceType(input: string): string {
+  const upper = input.trim().toUpperCase()
+  if (!(SOURCE_TYPES as readonly string[]).includes(upper)) {
+    throw usageError(`Unknown source type ${JSON.stringify(input)}.`, `Valid source types: ${SOURCE_TYPES.join(', ')}.`)
+  }
+  return upper
+}
+
+/**
+ * Newest first. The API filters by user and source type only; status and repository are filtered
+ * here while paging, so the walk stops as soon as enough runs match.
+ */
+export async function* iterateRuns(ctx: ServiceContext, req: Omit<ListRunsRequest, 'limit'> & {limit?: number}): AsyncGenerator<AgentRun> {
+  if (req.mine && req.userId !== undefined) throw usageError('Give either --mine or --user-id, not both.')
+  const statuses = req.status ? parseStatusFilter(req.status) : undefined
+  const repo = req.repo ? repoMatcher(req.repo) : undefined
+  const sourceType = req.sourceType ? parseSourceType(req.sourceType) : undefined
+  const client = ctx.client()
+  const orgId = ctx.orgId()
+  const userId = req.mine ? (await client.me()).id : req.userId
+  const filtering = Boolean(statuses || repo)
+  // Unfiltered, ask for exactly what is wanted; filtered, full pages waste the fewest requests.
+  const pageSize = filtering ? API_MAX_PAGE : Math.min(API_MAX_PAGE, req.limit ?? API_MAX_PAGE)
+  const all = paged((skip, limit) => client.runs(orgId, {user_id: userId, source_type: sourceType, skip, limit}), {pageSize})
+  for await (const run of all) {
+    if (statuses && !statuses.has(normaliseStatus(run.status))) continue
+    if (repo && !repo(run)) continue
+    yield run
+  }
+}
+
+export function listRuns(ctx: ServiceContext, req: ListRunsRequest): Promise<AgentRun[]> {
+  return take(iterateRuns(ctx, req), req.limit)
+}
+
+/** A run belongs to OWNER/NAME when its metadata names it or one of its PRs is in it. */
+function repoMatcher(input: string): (run: AgentRun) => boolean {
+  const wanted = input.trim().replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, '').toLowerCase()
+  if (!wanted) throw usageError('--repo needs a value.')
+  const hasOwner = wanted.includes('/')
+  const same = (name: unknown) => {
+    if (typeof name !== 'string') return false
+    const n = name.toLowerCase()
+    return hasOwner ? n === wanted : n === wanted || n.endsWith(`/${wanted}`)
+  }
+  return (run) => {
+    const m = run.metadata ?? {}
+    if ([m.repo, m.repository, m.repo_name, m.repo_full_name, m.full_name].some(same)) return true
+    return (run.github_pull_requests ?? []).some((pr) => {
+      const match = /github\.com\/([^/]+\/[^/]+)\/pull\//i.exec(pr.url ?? '')
+      return match ? same(match[1]) : false
+    })
+  }
+}
+
+// --- logs -------------------------------------------------------------------------------------
+
+export interface LogsRequest {
+  skip?: number
+  limit?: number
+  reverse?: boolean
+}
+
+/** One page of logs (at most 100), with the run's status: what MCP returns. */
+export function getLogsPage(ctx: ServiceContext, runId: number, req: LogsRequest = {}): Promise<AgentRunWithLogs> {
+  return ctx.client().logs(ctx.orgId(), runId, {skip: req.skip, limit: Math.min(API_MAX_PAGE, req.limit ?? API_MAX_PAGE), reverse: req.reverse})
+}
+
+/** Every log entry from `skip`, page by page: `logs --limit 5000` prints as it goes. */
+export async function* iterateLogs(ctx: ServiceContext, runId: number, req: LogsRequest = {}): AsyncGenerator<AgentRunLog> {
+  const client = ctx.client()
+  const orgId = ctx.orgId()
+  const source = paged(
+    async (skip, limit) => {
+      const page = await client.logs(orgId, runId, {skip, limit, reverse: req.reverse})
+      return {items: page.logs, total: page.total_logs ?? Number.MAX_SAFE_INTEGER, page: page.page ?? 0, size: page.size ?? limit, pages: page.pages ?? 0}
+    },
+    {skip: req.skip, pageSize: req.limit},
+  )
+  let n = 0
+  for await (const entry of source) {
+    yield entry
+    if (req.limit !== undefined && ++n >= req.limit) return
+  }
+}
+
+/**
+ * Polls for new log entries until the run is terminal, handing each batch to `onEntries`.
+ * Returns the run's final status.
+ */
+export async function followLogs(
+  ctx: ServiceContext,
+  runId: number,
+  opts: {skip?: number; intervalMs?: number; signal?: AbortSignal; onEntries: (entries: AgentRunLog[]) => void},
+): Promise<string | null | undefined> {
+  const client = ctx.client()
+  const orgId = ctx.orgId()
+  let seen = opts.skip ?? 0
+  for (;;) {
+    const page = await client.logs(orgId, runId, {skip: seen, limit: API_MAX_PAGE}, opts.signal)
+    if (page.logs.length > 0) {
+      opts.onEntries(page.logs)
+      seen += page.logs.length
+      if (page.logs.length === API_MAX_PAGE) continue
+    }
+    if (isTerminal(page.status)) return page.status
+    await sleep(opts.intervalMs ?? 2000, opts.signal)
+  }
+}
+
+// --- waiting ----------------------------------------------------------------------------------
+
+export interface WaitOptions {
+  timeoutMs: number
+  signal?: AbortSignal
+  /** Called with every fetched state, so a spinner or MCP progress can follow along. */
+  onPoll?: (run: AgentRun, elapsedMs: number) => void
+  initialIntervalMs?: number
+  maxIntervalMs?: number
+}
+
+/** Polls one run until it is terminal or time runs out; never throws on timeout, it says so. */
+export async function waitForRun(ctx: ServiceContext, runId: number, opts: WaitOptions): Promise<{run: AgentRun; timedOut: boolean}> {
+  const started = Date.now()
+  const deadline = started + opts.timeoutMs
+  let interval = opts.initialIntervalMs ?? Number(ctx.env.CODEGENAPI_POLL_MS ?? 2000)
+  const maxInterval = opts.maxIntervalMs ?? Math.max(interval, 10_000)
+  for (;;) {
+    const run = await getRun(ctx, runId, opts.signal)
+    opts.onPoll?.(run, Date.now() - started)
+    if (isTerminal(run.status)) return {run, timedOut: false}
+    const left = deadline - Date.now()
+    if (left <= 0) return {run, timedOut: true}
+    await sleep(Math.min(interval, left), opts.signal)
+    interval = Math.min(maxInterval, Math.round(interval * 1.5))
+  }
+}
