@@ -38,6 +38,12 @@ export abstract class BaseCommand extends Command {
     if (!this.jsonEnabled()) this.log(text)
   }
 
+  /** Warnings go to stderr even under --json (oclif drops them there): stdout stays pure JSON. */
+  override warn(input: string | Error): string | Error {
+    process.stderr.write(`${paint(this.errStyle, 'yellow', 'Warning:')} ${input instanceof Error ? input.message : input}\n`)
+    return input
+  }
+
   protected note(text: string): void {
     process.stderr.write(`${text}\n`)
   }

@@ -60,13 +60,14 @@ export class CodegenClient {
 
   constructor(options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '')
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && !Number.isNaN(v)))
     this.opts = {
       timeoutMs: 30_000,
       maxRetries: 4,
       retryBaseMs: 300,
       maxRetryAfterMs: 60_000,
       limiter: new RateLimiter(),
-      ...options,
+      ...(given as ClientOptions),
     }
   }
 
