@@ -2,6 +2,7 @@ import {Command, Flags, Interfaces} from '@oclif/core'
 import {CodegenError, ExitCode} from './api/errors.js'
 import type {DebugLog} from './api/client.js'
 import {detectStyle, paint, type OutputStyle} from './output/format.js'
+import {extractJsonFields, pickFields} from './output/fields.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -17,6 +18,18 @@ export abstract class BaseCommand extends Command {
   }
 
   private _style?: OutputStyle
+  private jsonFields?: string[]
+
+  override async init(): Promise<void> {
+    const ctor = this.constructor as typeof BaseCommand
+    this.jsonFields = extractJsonFields(this.argv, Object.keys(ctor.args ?? {}).length > 0)
+    await super.init()
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    if (!this.jsonFields) return result
+    return pickFields(result, this.jsonFields)
+  }
 
   protected get style(): OutputStyle {
     return (this._style ??= detectStyle(process.stdout))

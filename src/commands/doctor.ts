@@ -1,0 +1,21 @@
+import {BaseCommand} from '../base-command.js'
+import {ExitCode} from '../api/errors.js'
+import {runDoctor, type Check} from '../services/doctor.js'
+import {paint} from '../output/format.js'
+
+export default class Doctor extends BaseCommand {
+  static override summary = 'Check the set-up: Node.js, config files and modes, token, organization, API reachability, state file.'
+  static override description = 'Exits 0 only when every check passes.'
+  static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json']
+
+  async run(): Promise<{ok: boolean; checks: Check[]}> {
+    await this.parse(Doctor)
+    const report = await runDoctor()
+    for (const c of report.checks) {
+      const mark = c.ok ? paint(this.style, 'green', '✓') : paint(this.style, 'red', '✗')
+      this.out(`${mark} ${c.name.padEnd(20)} ${c.detail}${c.ok || !c.fix ? '' : `\n  ${paint(this.style, 'dim', 'fix:')} ${c.fix}`}`)
+    }
+    if (!report.ok) process.exitCode = ExitCode.ERROR
+    return report
+  }
+}

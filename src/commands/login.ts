@@ -1,0 +1,56 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../base-command.js'
+import {usageError} from '../api/errors.js'
+import {readSecret, readStdin} from '../cli/input.js'
+import {checkToken, saveLogin} from '../services/auth.js'
+import {parsePositiveInt} from '../services/validate.js'
+
+export default class Login extends BaseCommand {
+  static override summary = 'Log in: check an API token, pick an organization, and save both.'
+  static override description = `Asks for the token with hidden input (get one at https://codegen.com/token), or reads it from stdin with --with-token. The token is checked against the API before it is saved; a single organization is picked without asking.`
+  static override examples = [
+    '<%= config.bin %> login',
+    'pbpaste | <%= config.bin %> login --with-token',
+    '<%= config.bin %> login --with-token --org-id 42 < token.txt',
+  ]
+  static override flags = {
+    'with-token': Flags.boolean({description: 'Read the token from stdin'}),
+    'org-id': Flags.string({description: 'Organization to use (default: ask, or the only one)'}),
+  }
+
+  async run(): Promise<{user: string; user_id: number; org_id: number; org_name: string}> {
+    const {flags} = await this.parse(Login)
+    const wantedOrg = flags['org-id'] === undefined ? undefined : parsePositiveInt(flags['org-id'], '--org-id')
+    const raw = flags['with-token'] || !process.stdin.isTTY ? await readStdin() : await readSecret('Paste your Codegen API token (https://codegen.com/token): ')
+    if (!raw.trim()) throw usageError('No token given.', 'Paste it at the prompt, or pipe it in with --with-token.')
+    const {token, user, organizations} = await checkToken(raw)
+    if (organizations.length === 0) throw usageError(`${user.github_username} belongs to no organization.`)
+    let org: {id: number; name: string} | undefined = wantedOrg === undefined ? undefined : organizations.find((o) => o.id === wantedOrg)
+    if (wantedOrg !== undefined && !org) {
+      throw usageError(`Organization ${wantedOrg} is not one of yours: ${organizations.map((o) => `${o.id} (${o.name})`).join(', ')}.`)
+    }
+    if (!org && organizations.length === 1) org = organizations[0]
+    org ??= await this.pick(organizations)
+    await saveLogin(token, org.id)
+    this.out(`Logged in as ${user.github_username}${user.full_name ? ` (${user.full_name})` : ''}, organization ${org.name} (${org.id}).`)
+    return {user: user.github_username, user_id: user.id, org_id: org.id, org_name: org.name}
+  }
+
+  private async pick(orgs: {id: number; name: string}[]): Promise<{id: number; name: string}> {
+    if (!process.stdin.isTTY || !process.stderr.isTTY) {
+      throw usageError(`You belong to ${orgs.length} organizations: pass --org-id (${orgs.map((o) => `${o.id} ${o.name}`).join(', ')}).`)
+    }
+    const {createInterface} = await import('node:readline/promises')
+    orgs.forEach((o, i) => process.stderr.write(`  ${i + 1}) ${o.name} (${o.id})\n`))
+    const rl = createInterface({input: process.stdin, output: process.stderr})
+    try {
+      for (;;) {
+        const answer = (await rl.question(`Organization [1-${orgs.length}]: `)).trim()
+        const n = Number(answer)
+        if (Number.isInteger(n) && n >= 1 && n <= orgs.length) return orgs[n - 1]
+      }
+    } finally {
+      rl.close()
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import {BaseCommand} from '../base-command.js'
+import {logout} from '../services/auth.js'
+
+export default class Logout extends BaseCommand {
+  static override summary = 'Remove the API token from your user config file.'
+  static override examples = ['<%= config.bin %> logout']
+
+  async run(): Promise<{removed: boolean}> {
+    await this.parse(Logout)
+    const result = await logout()
+    this.out(result.removed ? 'Logged out: the token was removed.' : 'No token was stored.')
+    if (process.env.CODEGEN_API_TOKEN) this.warn('CODEGEN_API_TOKEN is still set in the environment.')
+    return result
+  }
+}
