@@ -35,6 +35,11 @@ export abstract class BaseCommand extends Command {
     return (this._style ??= detectStyle(process.stdout))
   }
 
+  /** `--wide`: long text is not cut to the terminal's width. */
+  protected wide(on: boolean | undefined): void {
+    if (on) this._style = {...this.style, width: undefined}
+  }
+
   protected get errStyle(): OutputStyle {
     return detectStyle(process.stderr)
   }

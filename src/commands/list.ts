@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {ApiCommand} from '../api-command.js'
 import type {AgentRun} from '../api/schemas.js'
-import {limitFlag, positiveInt} from '../flags.js'
+import {limitFlag, positiveInt, wideFlag} from '../flags.js'
 import {iterateRuns} from '../services/runs.js'
 import {runColumns} from '../output/views.js'
 import {TableStream} from '../output/table-stream.js'
@@ -17,6 +17,7 @@ Statuses (case-insensitive, comma-separated): active/running, pending, complete/
     '<%= config.bin %> list --source-type GITHUB --json',
   ]
   static override flags = {
+    wide: wideFlag,
     status: Flags.string({char: 's', description: 'Only runs with this status (e.g. running, complete, failed)'}),
     repo: Flags.string({char: 'r', description: 'Only runs on this repository (OWNER/NAME)'}),
     limit: limitFlag(20, 'Maximum number of runs'),
@@ -27,6 +28,7 @@ Statuses (case-insensitive, comma-separated): active/running, pending, complete/
 
   async run(): Promise<AgentRun[]> {
     const {flags} = await this.parse(List)
+    this.wide(flags.wide)
     const ctx = await this.context(flags)
     const runs = iterateRuns(ctx, {
       status: flags.status,

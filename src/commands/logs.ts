@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {ApiCommand} from '../api-command.js'
 import {usageError} from '../api/errors.js'
 import type {AgentRunLog} from '../api/schemas.js'
-import {limitFlag, runIdArg} from '../flags.js'
+import {limitFlag, runIdArg, wideFlag} from '../flags.js'
 import {followLogs, iterateLogs} from '../services/runs.js'
 import {logLine} from '../output/views.js'
 
@@ -16,6 +16,7 @@ export default class Logs extends ApiCommand {
   ]
   static override args = {agentRunId: runIdArg({required: true})}
   static override flags = {
+    wide: wideFlag,
     limit: limitFlag(100, 'Maximum number of log entries'),
     skip: Flags.custom<number>({description: 'Entries to skip', default: 0, parse: async (v) => {
       if (!/^\d+$/.test(v.trim())) throw usageError(`--skip must be a whole number, got ${JSON.stringify(v)}.`)
@@ -27,6 +28,7 @@ export default class Logs extends ApiCommand {
 
   async run(): Promise<AgentRunLog[]> {
     const {args, flags} = await this.parse(Logs)
+    this.wide(flags.wide)
     const ctx = await this.context(flags)
     const json = this.jsonEnabled()
     const collected: AgentRunLog[] = []

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {ApiCommand} from '../api-command.js'
 import type {Repo} from '../api/schemas.js'
-import {limitFlag} from '../flags.js'
+import {limitFlag, wideFlag} from '../flags.js'
 import {listRepos} from '../services/repos.js'
 import {reposTable} from '../output/views.js'
 
@@ -9,12 +9,14 @@ export default class Repos extends ApiCommand {
   static override summary = 'List the repositories of the organization.'
   static override examples = ['<%= config.bin %> repos', '<%= config.bin %> repos --search codegen --json', '<%= config.bin %> repos --limit 500']
   static override flags = {
+    wide: wideFlag,
     limit: limitFlag(50, 'Maximum number of repositories'),
     search: Flags.string({char: 's', description: 'Only repositories whose name or description contains this text'}),
   }
 
   async run(): Promise<Repo[]> {
     const {flags} = await this.parse(Repos)
+    this.wide(flags.wide)
     const ctx = await this.context(flags)
     const repos = await listRepos(ctx, {limit: flags.limit, search: flags.search})
     this.out(repos.length ? reposTable(repos, this.style) : 'No repositories.')

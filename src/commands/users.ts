@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {ApiCommand} from '../api-command.js'
 import type {User} from '../api/schemas.js'
-import {limitFlag, positiveInt} from '../flags.js'
+import {limitFlag, positiveInt, wideFlag} from '../flags.js'
 import {parsePositiveInt} from '../services/validate.js'
 import {getCurrentUser, getUser, listUsers} from '../services/users.js'
 import {userDetail, usersTable} from '../output/views.js'
@@ -19,12 +19,14 @@ export default class Users extends ApiCommand {
     user: Args.string({description: 'A user id, or `me`', required: false}),
   }
   static override flags = {
+    wide: wideFlag,
     limit: limitFlag(50, 'Maximum number of users'),
     skip: Flags.custom<number>({description: 'Users to skip', parse: async (v) => (v === '0' ? 0 : positiveInt('--skip')(v))})(),
   }
 
   async run(): Promise<User | User[]> {
     const {args, flags} = await this.parse(Users)
+    this.wide(flags.wide)
     const userId = args.user === undefined || args.user === 'me' ? undefined : parsePositiveInt(args.user, 'USER_ID')
     const ctx = await this.context(flags)
     if (args.user === 'me' || userId !== undefined) {

@@ -2,6 +2,8 @@ import {sanitize} from './sanitize.js'
 
 export interface OutputStyle {
   color: boolean
+  /** OSC 8 clickable links, where the terminal is known to support them. */
+  hyperlinks?: boolean
   /** Terminal width for truncation; undefined = do not truncate (a pipe or a file). */
   width?: number
 }
@@ -9,7 +11,21 @@ export interface OutputStyle {
 export function detectStyle(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): OutputStyle {
   const tty = Boolean(stream.isTTY)
   const color = tty && !env.NO_COLOR && env.TERM !== 'dumb' && !('CODEGENAPI_NO_COLOR' in env) || Boolean(env.FORCE_COLOR && env.FORCE_COLOR !== '0')
-  return {color: color && !env.NO_COLOR, width: tty ? stream.columns || 100 : undefined}
+  return {color: color && !env.NO_COLOR, width: tty ? stream.columns || 100 : undefined, hyperlinks: tty && supportsHyperlinks(env)}
+}
+
+function supportsHyperlinks(env: NodeJS.ProcessEnv): boolean {
+  if (env.FORCE_HYPERLINK) return env.FORCE_HYPERLINK !== '0'
+  if (env.CI || env.TERM === 'dumb') return false
+  if (['iTerm.app', 'WezTerm', 'vscode', 'ghostty', 'Hyper'].includes(env.TERM_PROGRAM ?? '')) return true
+  if (env.WT_SESSION || env.KITTY_WINDOW_ID || env.KONSOLE_VERSION) return true
+  return Number(env.VTE_VERSION ?? 0) >= 5000
+}
+
+/** A clickable link (OSC 8) where supported; the URL is shown as text everywhere else. */
+export function link(style: OutputStyle, url: string, text = url): string {
+  if (!style.hyperlinks || !/^https?:\/\/[^\s\u0000-\u001f\u007f-\u009f]+$/.test(url)) return text
+  return `\u001b]8;;${url}\u001b\\${text}\u001b]8;;\u001b\\`
 }
 
 const SGR = {bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], cyan: [36, 39], gray: [90, 39]} as const

@@ -1,5 +1,5 @@
 import type {AgentRun, AgentRunLog, Organization, Repo, User} from '../api/schemas.js'
-import {paint, relativeTime, statusColor, truncate, type OutputStyle} from './format.js'
+import {link, paint, relativeTime, statusColor, truncate, type OutputStyle} from './format.js'
 import {oneLine, sanitize} from './sanitize.js'
 import {renderTable, type Column} from './table.js'
 
@@ -35,9 +35,10 @@ export function runDetail(run: AgentRun, style: OutputStyle, now = Date.now()): 
   const repo = runRepo(run)
   if (repo) lines.push(`${label('Repo')}${oneLine(repo)}`)
   if (run.source_type) lines.push(`${label('Source')}${oneLine(run.source_type)}`)
-  if (run.web_url) lines.push(`${label('Web')}${oneLine(run.web_url)}`)
+  if (run.web_url) lines.push(`${label('Web')}${link(style, oneLine(run.web_url))}`)
   for (const [i, pr] of (run.github_pull_requests ?? []).entries()) {
-    lines.push(`${label(i === 0 ? 'PRs' : '')}${oneLine(pr.title ?? `#${pr.id}`)}  ${paint(style, 'cyan', oneLine(pr.url ?? ''))}`)
+    const url = oneLine(pr.url ?? '')
+    lines.push(`${label(i === 0 ? 'PRs' : '')}${oneLine(pr.title ?? `#${pr.id}`)}  ${paint(style, 'cyan', link(style, url))}`)
   }
   if (run.summary) lines.push(`${label('Summary')}${oneLine(run.summary)}`)
   if (run.result) lines.push('', paint(style, 'bold', 'Result'), indent(sanitize(run.result)))
