@@ -1,7 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import type {Got} from 'got'
-import type {z} from 'zod'
+import type * as z from 'zod/mini'
 import {CodegenError, kindForStatus} from './errors.js'
 import {RateLimiter, sleep, type Bucket} from './rate-limiter.js'
 import * as S from './schemas.js'
@@ -34,7 +34,7 @@ interface RequestSpec<T> {
   path: string
   query?: Record<string, string | number | boolean | null | undefined>
   body?: unknown
-  schema: z.ZodType<T>
+  schema: z.ZodMiniType<T>
   bucket?: Bucket
   policy?: RetryPolicy
   signal?: AbortSignal
@@ -233,7 +233,7 @@ export class CodegenClient {
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
   }
 
-  private parse<T>(schema: z.ZodType<T>, raw: string, endpoint: string, status: number): T {
+  private parse<T>(schema: z.ZodMiniType<T>, raw: string, endpoint: string, status: number): T {
     let json: unknown
     try {
       json = JSON.parse(raw)

@@ -187,24 +187,17 @@ export class ConfigService {
    */
   private async readProject(warnings: string[]): Promise<{values: Stored; file?: string}> {
     if (this.env.CODEGENAPI_NO_PROJECT_CONFIG) return {values: {}}
+    const stopDir = findStopDir(this.cwd)
+    // Most directories hold no project config: a few stat calls spare loading cosmiconfig at all.
+    if (!hasProjectConfigCandidate(this.cwd, stopDir)) return {values: {}}
     const {cosmiconfig} = await import('cosmiconfig')
     const refuse = (file: string) => {
       throw new Error(`${file}: executable config files are not loaded`)
     }
     const explorer = cosmiconfig('codegenapi', {
       searchStrategy: 'global',
-      stopDir: findStopDir(this.cwd),
-      searchPlaces: [
-        'package.json',
-        '.codegenapirc',
-        '.codegenapirc.json',
-        '.codegenapirc.yaml',
-        '.codegenapirc.yml',
-        '.config/codegenapirc',
-        '.config/codegenapirc.json',
-        '.config/codegenapirc.yaml',
-        '.config/codegenapirc.yml',
-      ],
+      stopDir,
+      searchPlaces: ['package.json', ...PROJECT_FILES],
       loaders: {'.js': refuse, '.mjs': refuse, '.cjs': refuse, '.ts': refuse, '.mts': refuse, '.cts': refuse},
       cache: false,
     })
@@ -232,6 +225,39 @@ export class ConfigService {
       delete values['base-url']
     }
     return {values, file}
+  }
+}
+
+const PROJECT_FILES = [
+  '.codegenapirc',
+  '.codegenapirc.json',
+  '.codegenapirc.yaml',
+  '.codegenapirc.yml',
+  '.config/codegenapirc',
+  '.config/codegenapirc.json',
+  '.config/codegenapirc.yaml',
+  '.config/codegenapirc.yml',
+]
+// Files through which cosmiconfig's own meta-config could add search places.
+const META_FILES = ['.config/config.json', '.config/config.yaml', '.config/config.yml', '.config/config']
+
+/** Whether any directory from `start` up to `stopDir` could hold a project config for us. */
+function hasProjectConfigCandidate(start: string, stopDir: string): boolean {
+  let dir = path.resolve(start)
+  for (;;) {
+    if ([...PROJECT_FILES, ...META_FILES].some((f) => fs.existsSync(path.join(dir, f)))) return true
+    const pkg = path.join(dir, 'package.json')
+    if (fs.existsSync(pkg)) {
+      try {
+        const text = fs.readFileSync(pkg, 'utf8')
+        if (text.includes('"codegenapi"') || text.includes('"cosmiconfig"')) return true
+      } catch {
+        return true
+      }
+    }
+    const parent = path.dirname(dir)
+    if (dir === path.resolve(stopDir) || parent === dir) return false
+    dir = parent
   }
 }
 
