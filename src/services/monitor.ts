@@ -1,0 +1,389 @@
+import {CodegenError} from '../api/errors.js'
+import type {AgentRun} from '../api/schemas.js'
+import type {ServiceContext} from './context.js'
+import {getRun} from './runs.js'
+import {recordFromRun, type RunRecord, type StateStore} from './state.js'
+import {isTerminal, normaliseStatus} from './status.js'
+
+// The run monitor: ONE scheduler for every watched agent run. It polls within the API's limits
+// through the process-wide rate limiter, leaving headroom for tool calls; when many runs are due it
+// reads the list endpoint (100 runs a request, newest first) instead of one request a run. What it
+// sees goes to the state store; status changes go to listeners (the MCP server turns them into
+// resource notifications and log lines).
+
+export interface RunUpdate {
+  record: RunRecord
+  previousStatus: string | null
+  statusChanged: boolean
+  terminal: boolean
+  /** The run was not known before (a new resource). */
+  added: boolean
+}
+
+export type MonitorLog = (level: 'debug' | 'info' | 'warning' | 'error', message: string) => void
+
+export interface MonitorOptions {
+  /** A context with the current configuration; asked again on every round, so a token set later is used. */
+  context: () => Promise<ServiceContext>
+  store: StateStore
+  log?: MonitorLog
+  /** First poll interval of a run; it grows while nothing changes, up to maxIntervalMs. */
+  intervalMs?: number
+  maxIntervalMs?: number
+  /** Standard-bucket requests always left for tool calls. */
+  headroom?: number
+  /** From this many due runs on, one list request replaces one request a run. */
+  batchThreshold?: number
+  /** List pages read at most in one round. */
+  maxListPages?: number
+}
+
+interface Schedule {
+  due: number
+  interval: number
+}
+
+const LIST_PAGE = 100
+
+/** The poll interval the environment asks for (tests make it short), else 5 s. */
+export function monitorIntervalFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.CODEGENAPI_MONITOR_INTERVAL_MS ?? env.CODEGENAPI_POLL_MS
+  const ms = Number(raw)
+  return raw && Number.isFinite(ms) && ms >= 10 ? ms : undefined
+}
+
+export class RunMonitor {
+  private readonly sched = new Map<number, Schedule>()
+  private readonly waiters = new Map<number, number>()
+  private readonly updateListeners = new Set<(u: RunUpdate) => void>()
+  private readonly pollListeners = new Set<(r: RunRecord) => void>()
+  private readonly stopListeners = new Set<() => void>()
+  private timer?: NodeJS.Timeout
+  private timerAt = Infinity
+  private busy = false
+  private stopped = false
+  private lastProblem?: string
+  private readonly intervalMs: number
+  private readonly maxIntervalMs: number
+  private readonly headroom: number
+  private readonly batchThreshold: number
+  private readonly maxListPages: number
+  private readonly log: MonitorLog
+
+  constructor(private readonly opts: MonitorOptions) {
+    this.intervalMs = opts.intervalMs ?? 5000
+    this.maxIntervalMs = Math.max(this.intervalMs, opts.maxIntervalMs ?? 30_000)
+    this.headroom = opts.headroom ?? 20
+    this.batchThreshold = opts.batchThreshold ?? 4
+    this.maxListPages = opts.maxListPages ?? 3
+    this.log = opts.log ?? (() => undefined)
+  }
+
+  get store(): StateStore {
+    return this.opts.store
+  }
+
+  /** Called on every change a watched run shows (status, result, PRs...). Returns an unsubscribe function. */
+  onUpdate(listener: (u: RunUpdate) => void): () => void {
+    this.updateListeners.add(listener)
+    return () => this.updateListeners.delete(listener)
+  }
+
+  /** Called every time a watched run was looked at, changed or not. */
+  onPoll(listener: (r: RunRecord) => void): () => void {
+    this.pollListeners.add(listener)
+    return () => this.pollListeners.delete(listener)
+  }
+
+  /** Resumes watching the runs the state file says were still active. */
+  start(): RunRecord[] {
+    const active = this.store.active()
+    const now = Date.now()
+    for (const r of active) this.sched.set(r.id, {due: now, interval: this.intervalMs})
+    if (active.length > 0) {
+      this.log('info', `Watching ${active.length} agent run${active.length === 1 ? '' : 's'} still active from before: ${active.map((r) => r.id).join(', ')}.`)
+    }
+    this.kick()
+    return active
+  }
+
+  /**
+   * Watches a run until it is terminal. Given the run as the API returned it, that state is recorded
+   * at once; given an id, it is fetched on the next round. Returns the record.
+   */
+  watch(runOrId: AgentRun | number, opts: {parentRunId?: number} = {}): RunRecord {
+    const now = new Date()
+    const id = typeof runOrId === 'number' ? runOrId : runOrId.id
+    const previous = this.store.get(id)
+    let record: RunRecord
+    if (typeof runOrId === 'number') {
+      record = previous ?? {id, status: null, prs: [], watched_since: now.toISOString(), watched: true}
+    } else {
+      record = recordFromRun(runOrId, previous, now)
+      if (normaliseStatus(previous?.status) !== normaliseStatus(record.status)) record.last_change = now.toISOString()
+    }
+    if (opts.parentRunId !== undefined) record.parent_run_id = opts.parentRunId
+    const terminal = isTerminal(record.status)
+    // A run watched again (resumed) is watched from now on.
+    record = {...record, watched: !terminal, note: undefined, ...(previous?.watched || terminal ? {} : {watched_since: now.toISOString()})}
+    this.store.put(record)
+    const statusChanged = normaliseStatus(previous?.status) !== normaliseStatus(record.status) || !previous
+    if (statusChanged) this.emit({record, previousStatus: previous?.status ?? null, statusChanged: true, terminal, added: !previous})
+    if (!terminal && !this.stopped) {
+      const fresh = typeof runOrId !== 'number'
+      this.sched.set(id, {due: Date.now() + (fresh ? this.intervalMs : 0), interval: this.intervalMs})
+      this.kick()
+    } else {
+      this.sched.delete(id)
+    }
+    return record
+  }
+
+  /** Stops watching a run (it stays in the state file, marked as not watched). */
+  unwatch(id: number, note = 'no longer watched'): RunRecord | undefined {
+    this.sched.delete(id)
+    return this.store.update(id, {watched: false, note})
+  }
+
+  isWatched(id: number): boolean {
+    return this.sched.has(id)
+  }
+
+  watchedIds(): number[] {
+    return [...this.sched.keys()]
+  }
+
+  /**
+   * Waits until the run is terminal, time runs out or the signal aborts, whichever comes first, and
+   * resolves with the run as last seen. The run is watched (polled at the base interval meanwhile).
+   */
+  waitFor(
+    runOrId: AgentRun | number,
+    opts: {timeoutMs: number; signal?: AbortSignal; onPoll?: (r: RunRecord) => void},
+  ): Promise<{record: RunRecord; finished: boolean}> {
+    const record = this.watch(runOrId)
+    const id = record.id
+    if (isTerminal(record.status) || this.stopped) return Promise.resolve({record, finished: isTerminal(record.status)})
+    this.waiters.set(id, (this.waiters.get(id) ?? 0) + 1)
+    const s = this.sched.get(id)
+    if (s) {
+      s.interval = this.intervalMs
+      s.due = Math.min(s.due, Date.now() + this.intervalMs)
+      this.kick()
+    }
+    return new Promise((resolve) => {
+      const finish = (finished: boolean) => {
+        clearTimeout(timer)
+        offPoll()
+        this.stopListeners.delete(onStop)
+        opts.signal?.removeEventListener('abort', onAbort)
+        const left = (this.waiters.get(id) ?? 1) - 1
+        if (left > 0) this.waiters.set(id, left)
+        else this.waiters.delete(id)
+        resolve({record: this.store.get(id) ?? record, finished})
+      }
+      const offPoll = this.onPoll((r) => {
+        if (r.id !== id) return
+        opts.onPoll?.(r)
+        if (isTerminal(r.status) || !r.watched) finish(isTerminal(r.status))
+      })
+      const timer = setTimeout(() => finish(false), Math.max(0, opts.timeoutMs))
+      const onAbort = () => finish(false)
+      const onStop = () => finish(false)
+      this.stopListeners.add(onStop)
+      if (opts.signal?.aborted) return finish(false)
+      opts.signal?.addEventListener('abort', onAbort, {once: true})
+    })
+  }
+
+  /** Clears the timer, ends pending waits and writes the state file. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    for (const fn of [...this.stopListeners]) fn()
+    await this.store.flush()
+  }
+
+  // --- scheduling ----------------------------------------------------------------------------
+
+  private kick(): void {
+    if (this.stopped || this.busy || this.sched.size === 0) return
+    const next = Math.min(...[...this.sched.values()].map((s) => s.due))
+    this.arm(next)
+  }
+
+  private arm(at: number): void {
+    if (this.timer && this.timerAt <= at) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timerAt = at
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.timerAt = Infinity
+      void this.round()
+    }, Math.max(0, at - Date.now()))
+    // The monitor never keeps the process alive on its own.
+    this.timer.unref()
+  }
+
+  /** One polling round: everything due, within the budget the rate limiter leaves. */
+  private async round(): Promise<void> {
+    if (this.stopped || this.busy) return
+    this.busy = true
+    let retryIn: number | undefined
+    try {
+      retryIn = await this.poll()
+    } catch (error) {
+      // Never let the scheduler die: report and try again later.
+      this.problem(`Run monitor: ${(error as Error).message}`)
+      retryIn = this.maxIntervalMs
+    } finally {
+      this.busy = false
+    }
+    if (this.stopped) return
+    if (retryIn !== undefined) this.arm(Date.now() + retryIn)
+    else this.kick()
+  }
+
+  /** Returns a delay when the round could not poll (no budget, no token), else undefined. */
+  private async poll(): Promise<number | undefined> {
+    const now = Date.now()
+    const due = [...this.sched].filter(([, s]) => s.due <= now).sort((a, b) => a[1].due - b[1].due).map(([id]) => id)
+    if (due.length === 0) return undefined
+
+    let ctx: ServiceContext
+    let orgId: number
+    try {
+      ctx = await this.opts.context()
+      ctx.client()
+      orgId = ctx.orgId()
+    } catch (error) {
+      const e = error as CodegenError
+      this.problem(`Run monitor paused: ${e.message}${e.hint ? ` ${e.hint}` : ''}`)
+      this.postpone(due, this.maxIntervalMs)
+      return undefined
+    }
+    const client = ctx.client()
+    const budget = client.limiter.remaining('standard') - this.headroom
+    if (budget <= 0) {
+      this.log('debug', `Run monitor: leaving the remaining API requests to tool calls; ${due.length} run(s) wait.`)
+      return 1000
+    }
+
+    let spent = 0
+    const seen = new Set<number>()
+    if (due.length >= this.batchThreshold) {
+      const wanted = new Set(this.sched.keys())
+      const oldest = Math.min(...[...wanted].map((id) => Date.parse(this.store.get(id)?.created_at ?? '') || 0))
+      for (let page = 0; page < this.maxListPages && spent < budget && wanted.size > 0; page++) {
+        let items: AgentRun[]
+        try {
+          spent++
+          items = (await client.runs(orgId, {skip: page * LIST_PAGE, limit: LIST_PAGE})).items
+        } catch (error) {
+          this.failed(error, due)
+          return undefined
+        }
+        for (const run of items) {
+          if (!wanted.has(run.id)) continue
+          wanted.delete(run.id)
+          seen.add(run.id)
+          this.apply(run)
+        }
+        const last = items.at(-1)
+        if (items.length < LIST_PAGE || !last) break
+        // Newest first: once a page reaches runs older than every watched one, the rest are not there.
+        if (oldest && last.created_at && Date.parse(last.created_at) < oldest) break
+      }
+    }
+    // Runs the list did not show (or few runs due): one request each, as far as the budget goes.
+    for (const id of due) {
+      if (seen.has(id) || !this.sched.has(id)) continue
+      if (spent >= budget) break
+      spent++
+      try {
+        this.apply(await getRun(ctx, id))
+      } catch (error) {
+        if (error instanceof CodegenError && error.kind === 'not_found') {
+          this.sched.delete(id)
+          const record = this.store.update(id, {watched: false, note: `not found in organization ${orgId}`, last_seen: new Date().toISOString()})
+          this.log('warning', `Agent run ${id} was not found in organization ${orgId}; it is no longer watched.`)
+          if (record) for (const fn of this.pollListeners) fn(record)
+          continue
+        }
+        this.failed(error, due)
+        return undefined
+      }
+    }
+    if (this.lastProblem) {
+      this.log('info', 'Run monitor: the Codegen API answers again.')
+      this.lastProblem = undefined
+    }
+    return undefined
+  }
+
+  /** Records what the API said about a run and tells listeners. */
+  private apply(run: AgentRun): void {
+    const s = this.sched.get(run.id)
+    if (!s) return
+    const previous = this.store.get(run.id)
+    const now = new Date()
+    const record = recordFromRun(run, previous, now)
+    const statusChanged = normaliseStatus(previous?.status) !== normaliseStatus(record.status)
+    const changed =
+      statusChanged ||
+      previous?.result !== record.result ||
+      previous?.summary !== record.summary ||
+      previous?.web_url !== record.web_url ||
+      JSON.stringify(previous?.prs ?? []) !== JSON.stringify(record.prs)
+    const terminal = isTerminal(record.status)
+    if (statusChanged) record.last_change = now.toISOString()
+    record.watched = !terminal
+    if (terminal) {
+      this.sched.delete(run.id)
+    } else {
+      // Nothing new: look less often (but a run someone waits for keeps the base interval).
+      s.interval = changed || this.waiters.has(run.id) ? this.intervalMs : Math.min(this.maxIntervalMs, Math.round(s.interval * 1.5))
+      s.due = Date.now() + s.interval
+    }
+    this.store.put(record)
+    for (const fn of this.pollListeners) fn(record)
+    if (changed) this.emit({record, previousStatus: previous?.status ?? null, statusChanged, terminal, added: false})
+  }
+
+  private emit(update: RunUpdate): void {
+    for (const fn of this.updateListeners) {
+      try {
+        fn(update)
+      } catch (error) {
+        this.log('error', `Run monitor listener failed: ${(error as Error).message}`)
+      }
+    }
+  }
+
+  /** A failed request: every due run stays watched and is tried again later, the interval backed off. */
+  private failed(error: unknown, due: number[]): void {
+    const e = error as CodegenError
+    this.problem(`Run monitor: ${e.message}${e.hint ? ` ${e.hint}` : ''} Watched runs are checked again later.`)
+    for (const id of due) {
+      const s = this.sched.get(id)
+      if (!s || s.due > Date.now()) continue
+      s.interval = Math.min(this.maxIntervalMs, s.interval * 2)
+      s.due = Date.now() + s.interval
+    }
+  }
+
+  private postpone(ids: number[], ms: number): void {
+    for (const id of ids) {
+      const s = this.sched.get(id)
+      if (s) s.due = Date.now() + ms
+    }
+  }
+
+  /** Logs a problem once, not on every round while it lasts. */
+  private problem(message: string): void {
+    if (message === this.lastProblem) return
+    this.lastProblem = message
+    this.log('warning', message)
+  }
+}

@@ -1,0 +1,233 @@
+import {expect} from 'chai'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {CodegenError} from '../../src/api/errors.js'
+import type {AgentRun} from '../../src/api/schemas.js'
+import type {ServiceContext} from '../../src/services/context.js'
+import {RunMonitor, type RunUpdate} from '../../src/services/monitor.js'
+import {StateStore} from '../../src/services/state.js'
+
+/** A stand-in API: runs by id, a request log, and a rate-limit budget the test controls. */
+class StubApi {
+  runs = new Map<number, AgentRun>()
+  calls: string[] = []
+  remaining = 60
+  fail?: CodegenError
+  limiter = {remaining: () => this.remaining}
+
+  add(id: number, status = 'ACTIVE'): AgentRun {
+    const run = {id, organization_id: 1, status, created_at: new Date(Date.UTC(2025, 0, 1, 0, 0, id)).toISOString(), web_url: `https://codegen.com/agent/trace/${id}`}
+    this.runs.set(id, run)
+    return run
+  }
+
+  set(id: number, status: string, patch: Partial<AgentRun> = {}) {
+    this.runs.set(id, {...this.runs.get(id)!, status, ...patch})
+  }
+
+  context(): ServiceContext {
+    const api = this
+    return {
+      config: {baseUrl: 'http://stub', sources: {} as never, userFile: '', warnings: []},
+      env: {},
+      orgId: () => 1,
+      client: () =>
+        ({
+          limiter: api.limiter,
+          async run(_org: number, id: number) {
+            api.calls.push(`run ${id}`)
+            if (api.fail) throw api.fail
+            const run = api.runs.get(id)
+            if (!run) throw new CodegenError('not_found', `Agent run ${id} not found`)
+            return run
+          },
+          async runs(_org: number, q: {skip?: number; limit?: number}) {
+            api.calls.push(`runs skip=${q.skip}`)
+            if (api.fail) throw api.fail
+            const all = [...api.runs.values()].sort((a, b) => b.id - a.id)
+            const items = all.slice(q.skip ?? 0, (q.skip ?? 0) + (q.limit ?? 100))
+            return {items, total: all.length, page: 1, size: q.limit ?? 100, pages: 1}
+          },
+        }) as never,
+    }
+  }
+}
+
+function nextUpdate(monitor: RunMonitor, match: (u: RunUpdate) => boolean): Promise<RunUpdate> {
+  return new Promise((resolve) => {
+    const off = monitor.onUpdate((u) => {
+      if (match(u)) {
+        off()
+        resolve(u)
+      }
+    })
+  })
+}
+
+describe('run monitor', () => {
+  let dir: string
+  let store: StateStore
+  let api: StubApi
+  let monitor: RunMonitor
+  const logs: string[] = []
+
+  const makeMonitor = (opts: Partial<ConstructorParameters<typeof RunMonitor>[0]> = {}) =>
+    new RunMonitor({context: async () => api.context(), store, intervalMs: 20, maxIntervalMs: 60, log: (l, m) => logs.push(`${l}: ${m}`), ...opts})
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenapi-monitor-'))
+    store = new StateStore(path.join(dir, 'runs.json'))
+    await store.load()
+    api = new StubApi()
+    logs.length = 0
+    monitor = makeMonitor()
+  })
+  afterEach(async () => {
+    await monitor.stop()
+    fs.rmSync(dir, {recursive: true, force: true})
+  })
+
+  it('follows a run to its end, tells listeners, and records it as finished', async () => {
+    const run = api.add(5)
+    const record = monitor.watch(run)
+    expect(record.watched).to.equal(true)
+    const done = nextUpdate(monitor, (u) => u.terminal)
+    api.set(5, 'COMPLETE', {result: 'All done', github_pull_requests: [{id: 1, title: 'Fix', url: 'https://github.com/a/b/pull/9', created_at: '2025-01-01T00:00:00Z'}]})
+    const update = await done
+    expect(update.statusChanged).to.equal(true)
+    expect(update.previousStatus).to.equal('ACTIVE')
+    expect(update.record.result).to.equal('All done')
+    expect(monitor.isWatched(5)).to.equal(false)
+    await store.flush()
+    const saved = JSON.parse(fs.readFileSync(store.file, 'utf8')).runs['5']
+    expect(saved).to.include({status: 'COMPLETE', watched: false, result: 'All done'})
+    expect(saved.prs[0].url).to.equal('https://github.com/a/b/pull/9')
+  })
+
+  it('keeps polling a run whose status it does not know, without crashing', async () => {
+    monitor.watch(api.add(6, 'THINKING_HARD'))
+    await new Promise<void>((resolve) => {
+      const off = monitor.onPoll((r) => {
+        if (r.id === 6 && api.calls.length >= 2) {
+          off()
+          resolve()
+        }
+      })
+    })
+    expect(monitor.isWatched(6)).to.equal(true)
+  })
+
+  it('reads the list endpoint instead of one request a run when many runs are watched', async () => {
+    const ids = [11, 12, 13, 14, 15, 16]
+    for (const id of ids) monitor.watch(id)
+    for (const id of ids) api.add(id)
+    const finished = Promise.all(ids.map((id) => nextUpdate(monitor, (u) => u.record.id === id && u.terminal)))
+    for (const id of ids) api.set(id, 'COMPLETE')
+    await finished
+    expect(api.calls.filter((c) => c.startsWith('runs')).length).to.be.greaterThan(0)
+    expect(api.calls.filter((c) => c.startsWith('run ')), 'single-run requests').to.deep.equal([])
+  })
+
+  it('asks for the runs the list does not show one by one', async () => {
+    monitor = makeMonitor({batchThreshold: 2, maxListPages: 1})
+    for (let id = 1; id <= 150; id++) api.add(id, 'COMPLETE')
+    // Run 3 is old: past the first page of 100 newest runs.
+    api.set(3, 'ACTIVE')
+    api.set(140, 'ACTIVE')
+    monitor.watch(3)
+    monitor.watch(140)
+    const both = Promise.all([3, 140].map((id) => nextUpdate(monitor, (u) => u.record.id === id && u.terminal)))
+    api.set(3, 'FAILED')
+    api.set(140, 'COMPLETE')
+    await both
+    expect(api.calls).to.include('runs skip=0')
+    expect(api.calls).to.include('run 3')
+    expect(api.calls).not.to.include('run 140')
+  })
+
+  it('leaves the last requests of the rate-limit window to tool calls', async () => {
+    api.remaining = 20 // = the default headroom: nothing for the monitor
+    monitor = makeMonitor()
+    monitor.watch(api.add(21))
+    // Let several rounds pass: none may send a request.
+    await new Promise((r) => setTimeout(r, 150))
+    expect(api.calls).to.deep.equal([])
+    expect(monitor.isWatched(21)).to.equal(true)
+    const done = nextUpdate(monitor, (u) => u.terminal)
+    api.set(21, 'COMPLETE')
+    api.remaining = 60
+    await done
+    expect(api.calls.length).to.be.greaterThan(0)
+  })
+
+  it('keeps every run watched through API errors and picks up afterwards', async () => {
+    monitor.watch(api.add(31))
+    api.fail = new CodegenError('rate_limit', 'Rate limit reached on GET /agent/run (HTTP 429)')
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (api.calls.length >= 2) {
+          clearInterval(timer)
+          resolve()
+        }
+      }, 5)
+    })
+    expect(monitor.isWatched(31)).to.equal(true)
+    expect(logs.join('\n')).to.include('Rate limit reached')
+    expect(logs.filter((l) => l.includes('Rate limit reached')), 'the same problem is logged once').to.have.length(1)
+    const done = nextUpdate(monitor, (u) => u.terminal)
+    api.fail = undefined
+    api.set(31, 'ERROR')
+    expect((await done).record.status).to.equal('ERROR')
+  })
+
+  it('stops watching a run the API does not know', async () => {
+    monitor.watch(404)
+    await new Promise<void>((resolve) => {
+      const off = monitor.onPoll((r) => {
+        if (r.id === 404 && !r.watched) {
+          off()
+          resolve()
+        }
+      })
+    })
+    expect(store.get(404)?.note).to.include('not found')
+    expect(logs.join('\n')).to.include('Agent run 404 was not found')
+  })
+
+  it('resumes the runs a previous process left active', async () => {
+    api.add(41)
+    store.put({id: 41, status: 'ACTIVE', prs: [], watched_since: new Date().toISOString(), watched: true})
+    store.put({id: 42, status: 'COMPLETE', prs: [], watched_since: new Date().toISOString(), watched: false})
+    await store.flush()
+    const restartedStore = new StateStore(store.file)
+    await restartedStore.load()
+    await monitor.stop()
+    store = restartedStore
+    monitor = makeMonitor()
+    const done = nextUpdate(monitor, (u) => u.record.id === 41 && u.terminal)
+    expect(monitor.start().map((r) => r.id)).to.deep.equal([41])
+    api.set(41, 'COMPLETE')
+    await done
+  })
+
+  it('waitFor: resolves when the run ends, or with the run as it stands when time runs out', async () => {
+    const run = api.add(51)
+    const polls: string[] = []
+    const short = await monitor.waitFor(run, {timeoutMs: 60, onPoll: (r) => polls.push(String(r.status))})
+    expect(short.finished).to.equal(false)
+    expect(short.record.status).to.equal('ACTIVE')
+    const waiting = monitor.waitFor(51, {timeoutMs: 20_000})
+    api.set(51, 'COMPLETE')
+    const long = await waiting
+    expect(long.finished).to.equal(true)
+    expect(long.record.status).to.equal('COMPLETE')
+  })
+
+  it('waitFor: ends at once when the signal aborts', async () => {
+    const controller = new AbortController()
+    const waiting = monitor.waitFor(api.add(61), {timeoutMs: 20_000, signal: controller.signal})
+    controller.abort()
+    expect((await waiting).finished).to.equal(false)
+  })
+})
