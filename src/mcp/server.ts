@@ -1,0 +1,167 @@
+import {CodegenError} from '../api/errors.js'
+import type {ConfigOverrides} from '../services/config.js'
+import {createContext, type ServiceContext} from '../services/context.js'
+import {monitorIntervalFromEnv, RunMonitor} from '../services/monitor.js'
+import {getRun} from '../services/runs.js'
+import {StateStore} from '../services/state.js'
+import {isTerminal} from '../services/status.js'
+import type {LogLevel, McpApp, ServerHandle} from './sdk.js'
+import {runOut, runUri} from './shapes.js'
+import {RunTaskStore} from './task-store.js'
+import {selectTools} from './tools.js'
+
+// The MCP server's assembly and lifecycle, SDK-free: configuration, state store, run monitor, the
+// tool selection, logging (stderr and MCP), shutdown. src/mcp/sdk.ts does the protocol side.
+
+export interface ServeOptions {
+  readOnly?: boolean
+  tools?: string
+  overrides?: ConfigOverrides
+  env?: NodeJS.ProcessEnv
+  debug?: boolean
+  version: string
+}
+
+/** HTTP calls stay well below the 45 s a tool call may take. */
+const REQUEST_TIMEOUT_MS = 20_000
+const MAX_RETRY_AFTER_MS = 10_000
+
+const INSTRUCTIONS = `codegenapi drives Codegen agent runs (AI engineers working on GitHub repositories).
+To get work done: codegenapi_new starts a run and returns at once; the server watches it. Then call codegenapi_wait_for_agent_run (up to 45 s a call, call again while it is still running), or subscribe to the resource codegen://agent-runs/{id} to be notified when it changes. Read the outcome with codegenapi_get_agent_run (result, summary, pull requests). To follow up on a COMPLETE run, use codegenapi_resume.
+If a tool says no token is configured, the user should run \`codegenapi config set api-token\` in a terminal (or set CODEGEN_API_TOKEN in this server's environment).`
+
+/** Everything the process needs to shut down, in one place. */
+export interface RunningServer {
+  handle: ServerHandle
+  shutdown(reason: string): Promise<void>
+  done: Promise<void>
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const env = opts.env ?? process.env
+  const {tools, taskTools} = selectTools({readOnly: opts.readOnly, tools: opts.tools})
+
+  // The token must never leave the process: every result and log line is scrubbed of it.
+  const secrets = new Set<string>()
+  const scrub = (text: string) => {
+    let out = text
+    for (const s of secrets) if (s.length >= 6) out = out.split(s).join('****')
+    return out
+  }
+  const redact = <T>(value: T): T => {
+    if (secrets.size === 0) return value
+    if (typeof value === 'string') return scrub(value) as T
+    const json = JSON.stringify(value)
+    const clean = scrub(json)
+    return clean === json ? value : (JSON.parse(clean) as T)
+  }
+
+  const sinks = new Set<(level: LogLevel, text: string) => void>()
+  const log = (level: LogLevel, text: string) => {
+    const clean = scrub(text)
+    if (level !== 'debug' || opts.debug) process.stderr.write(`[codegenapi mcp] ${level}: ${clean}\n`)
+    if (level === 'debug' && !opts.debug) return
+    for (const sink of sinks) sink(level, clean)
+  }
+
+  const context = async (): Promise<ServiceContext> => {
+    const ctx = await createContext({
+      overrides: opts.overrides,
+      env,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      maxRetryAfterMs: MAX_RETRY_AFTER_MS,
+      debug: opts.debug ? (line) => log('debug', line) : undefined,
+    })
+    if (ctx.config.token) secrets.add(ctx.config.token)
+    return ctx
+  }
+  // Configuration problems are reported now, but the server starts anyway: tools then say what to fix.
+  let startup: ServiceContext | undefined
+  try {
+    startup = await context()
+  } catch (error) {
+    log('warning', `Configuration problem: ${errorText(error)}`)
+  }
+  for (const warning of startup?.config.warnings ?? []) log('warning', warning)
+
+  const store = StateStore.forEnv(env, (level, message) => log(level, message))
+  await store.load()
+  const intervalMs = monitorIntervalFromEnv(env)
+  const monitor = new RunMonitor({context, store, log: (level, message) => log(level, message), intervalMs})
+  monitor.onUpdate((u) => {
+    if (u.statusChanged && u.record.status) log('info', `Agent run ${u.record.id} is ${u.record.status}${u.terminal && u.record.web_url ? `: ${u.record.web_url}` : ''}`)
+  })
+  const taskStore = new RunTaskStore()
+
+  const app: McpApp = {
+    name: 'codegenapi',
+    version: opts.version,
+    instructions: INSTRUCTIONS,
+    tools,
+    taskTools,
+    monitor,
+    taskStore,
+    taskPollMs: intervalMs ?? 5000,
+    toolContext: (signal, progress) => ({context, monitor, signal, progress, env}),
+    listRuns: () =>
+      store.list().slice(0, 200).map((r) => ({
+        uri: runUri(r.id),
+        name: `agent-run-${r.id}`,
+        title: `Agent run ${r.id}`,
+        description: `${r.status ?? 'status unknown'}${r.watched ? ', watched' : ''}${r.repo ? `, ${r.repo}` : ''}`,
+        mimeType: 'application/json',
+      })),
+    async readRun(id, signal) {
+      const known = store.get(id)
+      let out
+      try {
+        // Read only: the monitor alone records changes, so that it notices (and notifies) each one.
+        out = runOut(await getRun(await context(), id, signal), 100_000)
+      } catch (error) {
+        // The API is unreachable (or no token): a run the monitor recorded is still worth showing.
+        if (!known || (error instanceof CodegenError && error.kind === 'not_found')) throw error
+        out = {...runOut(known, 100_000), note: `From the local run state (last seen ${known.last_seen ?? 'unknown'}): ${errorText(error)}`}
+      }
+      return JSON.stringify(out, null, 2)
+    },
+    subscribed(id) {
+      const known = store.get(id)
+      if (!monitor.isWatched(id) && !(known && isTerminal(known.status))) monitor.watch(id)
+    },
+    errorText,
+    redact,
+    onLog(sink) {
+      sinks.add(sink)
+      return () => sinks.delete(sink)
+    },
+    log,
+  }
+
+  const {serveStdio} = await import('./sdk.js')
+  const handle = await serveStdio(app)
+  const resumed = monitor.start()
+
+  const token = startup?.config.token ? 'set' : 'NOT set (tools will say how to set it)'
+  log('info', `codegenapi MCP server ${opts.version} on stdio: ${tools.length + taskTools.length} tools${opts.readOnly ? ' (read-only)' : ''}; token ${token}; org ${startup?.config.orgId ?? 'not set'}; run state ${store.file}${resumed.length ? `; watching ${resumed.length} run(s)` : ''}.`)
+
+  let finished!: () => void
+  const done = new Promise<void>((resolve) => (finished = resolve))
+  let stopping: Promise<void> | undefined
+  const shutdown = (reason: string) =>
+    (stopping ??= (async () => {
+      log('debug', `Shutting down: ${reason}.`)
+      await monitor.stop().catch(() => undefined)
+      taskStore.close()
+      await handle.close().catch(() => undefined)
+      finished()
+    })())
+  void handle.closed.then(() => shutdown('the client closed the connection'))
+  return {handle, shutdown, done}
+
+  function errorText(error: unknown): string {
+    if (error instanceof CodegenError) return scrub(error.hint ? `${error.message}\n${error.hint}` : error.message)
+    const e = error as Error
+    if (e?.name === 'AbortError') return 'The call was cancelled.'
+    return scrub(`Unexpected error: ${e?.message ?? String(error)}`)
+  }
+}
