@@ -38,7 +38,9 @@ export interface McpApp {
   taskStore: RunTaskStore
   /** How often task clients should poll tasks/get. */
   taskPollMs: number
-  toolContext(signal: AbortSignal, progress: ToolContext['progress']): ToolContext
+  /** No tool may block a host longer than this: hosts drop tool calls after about 60 s. */
+  toolDeadlineMs: number
+  toolContext(signal: AbortSignal, progress: ToolContext['progress'], deadline: number): ToolContext
   listRuns(): {uri: string; name: string; title: string; description: string; mimeType: string}[]
   /** The run as JSON text; throws a CodegenError when it cannot be had. */
   readRun(id: number, signal: AbortSignal): Promise<string>
@@ -56,8 +58,6 @@ export interface ServerHandle {
   close(): Promise<void>
 }
 
-/** No tool may block a host longer than this: hosts drop tool calls after about 60 s. */
-export const TOOL_DEADLINE_MS = 45_000
 const RESOURCE_NOT_FOUND = -32002
 
 function errorResult(app: McpApp, error: unknown): CallToolResult {
@@ -84,12 +84,13 @@ async function callTool(app: McpApp, def: ToolDef, args: unknown, extra: Extra):
   const onAbort = () => controller.abort(extra.signal.reason)
   extra.signal.addEventListener('abort', onAbort, {once: true})
   let deadline: NodeJS.Timeout | undefined
+  const due = Date.now() + app.toolDeadlineMs
   const timedOut = new Promise<never>((_, reject) => {
     deadline = setTimeout(() => {
-      const error = new CodegenError('timeout', `${def.name} did not finish within ${TOOL_DEADLINE_MS / 1000} s.`, {hint: 'The Codegen API is slow or rate-limited: try again in a minute.'})
+      const error = new CodegenError('timeout', `${def.name} did not finish within ${app.toolDeadlineMs / 1000} s.`, {hint: 'The Codegen API is slow or rate-limited: try again in a minute.'})
       controller.abort(error)
       reject(error)
-    }, TOOL_DEADLINE_MS)
+    }, app.toolDeadlineMs)
   })
   const token = extra._meta?.progressToken
   let last = -Infinity
@@ -101,7 +102,7 @@ async function callTool(app: McpApp, def: ToolDef, args: unknown, extra: Extra):
       .catch(() => undefined)
   }
   try {
-    const outcome = await Promise.race([def.run(args as never, app.toolContext(controller.signal, progress)), timedOut])
+    const outcome = await Promise.race([def.run(args as never, app.toolContext(controller.signal, progress, due)), timedOut])
     return outcomeResult(app, outcome)
   } catch (error) {
     return errorResult(app, error)
@@ -123,7 +124,7 @@ async function followTask(app: McpApp, def: TaskToolDef, args: unknown, taskId: 
   const quiet = <T>(p: Promise<T>) => p.catch(() => undefined)
   let record: RunRecord
   try {
-    record = await def.start(args as never, app.toolContext(new AbortController().signal, () => undefined))
+    record = await def.start(args as never, app.toolContext(new AbortController().signal, () => undefined, Date.now() + app.toolDeadlineMs))
   } catch (error) {
     await quiet(store.storeTaskResult(taskId, 'failed', errorResult(app, error)))
     return

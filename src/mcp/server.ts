@@ -25,6 +25,8 @@ export interface ServeOptions {
 /** HTTP calls stay well below the 45 s a tool call may take. */
 const REQUEST_TIMEOUT_MS = 20_000
 const MAX_RETRY_AFTER_MS = 10_000
+/** Hosts drop tool calls after about 60 s: every tool answers within 45 s (tests shorten it). */
+const TOOL_DEADLINE_MS = 45_000
 
 const INSTRUCTIONS = `codegenapi drives Codegen agent runs (AI engineers working on GitHub repositories).
 To get work done: codegenapi_new starts a run and returns at once; the server watches it. Then call codegenapi_wait_for_agent_run (up to 45 s a call, call again while it is still running), or subscribe to the resource codegen://agent-runs/{id} to be notified when it changes. Read the outcome with codegenapi_get_agent_run (result, summary, pull requests). To follow up on a COMPLETE run, use codegenapi_resume.
@@ -102,7 +104,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     monitor,
     taskStore,
     taskPollMs: intervalMs ?? 5000,
-    toolContext: (signal, progress) => ({context, monitor, signal, progress, env}),
+    toolDeadlineMs: deadlineFromEnv(env),
+    toolContext: (signal, progress, deadline) => ({context, monitor, signal, progress, deadline, env}),
     listRuns: () =>
       store.list().slice(0, 200).map((r) => ({
         uri: runUri(r.id),
@@ -164,4 +167,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (e?.name === 'AbortError') return 'The call was cancelled.'
     return scrub(`Unexpected error: ${e?.message ?? String(error)}`)
   }
+}
+
+function deadlineFromEnv(env: NodeJS.ProcessEnv): number {
+  const ms = Number(env.CODEGENAPI_TOOL_DEADLINE_MS)
+  return env.CODEGENAPI_TOOL_DEADLINE_MS && Number.isFinite(ms) && ms >= 100 && ms <= TOOL_DEADLINE_MS ? ms : TOOL_DEADLINE_MS
 }

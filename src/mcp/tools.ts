@@ -21,6 +21,8 @@ export interface ToolContext {
   monitor: RunMonitor
   /** Aborted when the client cancels the call or its deadline passes. */
   signal: AbortSignal
+  /** When the answer is due (ms since epoch): hosts drop calls that take too long. */
+  deadline: number
   /** notifications/progress, when the client asked for them (a no-op otherwise). */
   progress(progress: number, total: number | undefined, message: string): void
   env: NodeJS.ProcessEnv
@@ -346,7 +348,8 @@ export const TOOLS: ToolDef[] = [
       let finished = isTerminal(first.status)
       tc.progress(elapsed(), total, `Agent run ${first.id} is ${first.status ?? 'UNKNOWN'}`)
       if (!finished) {
-        const left = timeout_seconds * 1000 - (Date.now() - started)
+        // Answer by the deadline even when asked to wait longer.
+        const left = Math.min(started + timeout_seconds * 1000, tc.deadline - 500) - Date.now()
         const waited = await tc.monitor.waitFor(first, {
           timeoutMs: left,
           signal: tc.signal,

@@ -328,6 +328,66 @@ describe('mcp serve', function () {
     })
   })
 
+  describe('limits', () => {
+    it('cuts long text so results stay small, and the resource carries more of it', async () => {
+      const fake = api.fake()
+      const run = fake.addRun({status: 'COMPLETE', result: 'r'.repeat(200_000), summary: 's'.repeat(20_000), logs: [{message_type: 'ACTION', thought: 't'.repeat(50_000), tool_name: 'shell'}]})
+      const s = await startMcp(api.env())
+      await s.client.listTools()
+      const got = await call(s, 'codegenapi_get_agent_run', {agent_run_id: run.id})
+      expect(got.structuredContent.result_truncated).to.equal(true)
+      expect(got.structuredContent.result.length).to.be.below(9000)
+      expect(JSON.stringify(got).length).to.be.below(60_000)
+      const logs = await call(s, 'codegenapi_get_agent_run_logs', {agent_run_id: run.id})
+      expect(logs.structuredContent.logs[0].thought.length).to.be.below(1600)
+      expect(logs.structuredContent.logs[0].tool_name).to.equal('shell')
+      const read = await s.client.readResource({uri: runUri(run.id)})
+      expect(JSON.parse(String((read.contents[0] as any).text)).result.length).to.be.within(100_000, 100_100)
+      await s.close()
+    })
+
+    it('answers within its deadline when the API is slow, and keeps serving', async () => {
+      const fake = api.fake()
+      const s = await startMcp(api.env({CODEGENAPI_TOOL_DEADLINE_MS: '1500'}))
+      await s.client.listTools()
+      fake.inject({method: 'GET', path: '/v1/users/me', kind: 'delay', delayMs: 4000})
+      const slow = await call(s, 'codegenapi_get_current_user')
+      expect(slow.isError).to.equal(true)
+      expect(textOf(slow)).to.include('did not finish within 1.5 s')
+      // A wait asked for 45 s answers by the deadline, with the run as it stands.
+      const run = fake.addRun({status: 'ACTIVE'})
+      const waited = await call(s, 'codegenapi_wait_for_agent_run', {agent_run_id: run.id, timeout_seconds: 45})
+      expect(waited.isError).to.not.equal(true)
+      expect(waited.structuredContent).to.include({finished: false, timed_out: true})
+      expect((await call(s, 'codegenapi_get_organizations')).isError).to.not.equal(true)
+      await s.close()
+    })
+
+    it('stops waiting when the client cancels, and keeps serving', async () => {
+      const run = api.fake().addRun({status: 'ACTIVE'})
+      const s = await startMcp(api.env())
+      await s.client.listTools()
+      const controller = new AbortController()
+      const waiting = call(s, 'codegenapi_wait_for_agent_run', {agent_run_id: run.id, timeout_seconds: 45}, {signal: controller.signal, onprogress: () => controller.abort()})
+      const error = await waiting.then(
+        () => undefined,
+        (e: Error) => e,
+      )
+      expect(error, 'the call was cancelled').to.be.instanceOf(Error)
+      const after = await call(s, 'codegenapi_get_agent_run', {agent_run_id: run.id})
+      expect(after.structuredContent.status).to.equal('ACTIVE')
+      await s.close()
+    })
+
+    it('--org-id picks the organization', async () => {
+      const fake = api.fake()
+      const s = await startMcp(api.env(), ['--org-id', '57'])
+      await call(s, 'codegenapi_list', {limit: 1})
+      expect(fake.requests.map((r) => r.path)).to.include('/v1/organizations/57/agent/runs')
+      await s.close()
+    })
+  })
+
   describe('watching runs', () => {
     it('notifies a subscriber with resources/updated, and logs the change, when the run completes', async () => {
       const fake = api.fake()
@@ -358,6 +418,24 @@ describe('mcp serve', function () {
       const state = JSON.parse(fs.readFileSync(path.join(api.box().stateDir, 'runs.json'), 'utf8'))
       expect(state.runs[String(id)]).to.include({status: 'COMPLETE', watched: false, result: 'Fixed in PR #7'})
       expect(fs.statSync(path.join(api.box().stateDir, 'runs.json')).mode & 0o777).to.equal(0o600)
+    })
+
+    it('sends log lines at the level the client chose', async () => {
+      const fake = api.fake()
+      const s = await startMcp(api.env())
+      await s.client.setLoggingLevel('warning')
+      const quiet = fake.addRun({status: 'ACTIVE'})
+      await s.client.subscribeResource({uri: runUri(quiet.id)})
+      fake.setRunStatus(quiet.id, 'COMPLETE')
+      await s.notification((n) => n.method === 'notifications/resources/updated' && n.params?.uri === runUri(quiet.id))
+      expect(s.notifications.filter((n) => n.method === 'notifications/message' && String(n.params?.data).includes(`Agent run ${quiet.id}`))).to.deep.equal([])
+      await s.client.setLoggingLevel('info')
+      const loud = fake.addRun({status: 'ACTIVE'})
+      await s.client.subscribeResource({uri: runUri(loud.id)})
+      fake.setRunStatus(loud.id, 'FAILED')
+      const message = await s.notification((n) => n.method === 'notifications/message' && String(n.params?.data).includes(`Agent run ${loud.id} is FAILED`))
+      expect(message.params).to.include({level: 'info', logger: 'codegenapi'})
+      await s.close()
     })
 
     it('a subscription to any run watches it; unknown URIs are refused', async () => {
