@@ -7,7 +7,7 @@ import {startMcp} from './session.js'
 
 // What models see of each tool (name, description, input and output schema, annotations) is kept in
 // tool-snapshot.json, so that a change to it is a reviewed diff. After an intended change:
-//   npm run build && UPDATE_SNAPSHOTS=1 npx mocha test/mcp/tool-snapshot.test.ts
+//   npm run build && UPDATE_SNAPSHOTS=1 npm test
 // and commit the new snapshot with the change.
 
 const SNAPSHOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tool-snapshot.json')
@@ -27,9 +27,9 @@ describe('tool snapshot', () => {
         fs.writeFileSync(SNAPSHOT, text)
         return
       }
-      expect(fs.existsSync(SNAPSHOT), `${SNAPSHOT} is missing: run UPDATE_SNAPSHOTS=1 npx mocha test/mcp/tool-snapshot.test.ts`).to.equal(true)
+      expect(fs.existsSync(SNAPSHOT), `${SNAPSHOT} is missing: run UPDATE_SNAPSHOTS=1 npm test`).to.equal(true)
       const saved = JSON.parse(fs.readFileSync(SNAPSHOT, 'utf8'))
-      expect(current, 'The tools models see changed. If that is intended, review the diff, then run UPDATE_SNAPSHOTS=1 npx mocha test/mcp/tool-snapshot.test.ts and commit test/mcp/tool-snapshot.json.').to.deep.equal(saved)
+      expect(current, 'The tools models see changed. If that is intended, review the diff, then run UPDATE_SNAPSHOTS=1 npm test and commit test/mcp/tool-snapshot.json.').to.deep.equal(saved)
     } finally {
       box.remove()
     }

@@ -37,7 +37,11 @@ export default class McpServe extends ApiCommand {
       debug: Boolean(this.debugLogger(flags.debug)),
       version: this.config.version,
     })
-    const stop = (reason: string) => void server.shutdown(reason)
+    const stop = (reason: string) => {
+      // Shutdown writes the state and closes; should anything hang, leave anyway.
+      setTimeout(() => process.exit(0), 5000).unref()
+      void server.shutdown(reason)
+    }
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.stdout.on('error', () => stop('stdout closed'))
