@@ -224,7 +224,7 @@ export const TOOLS: ToolDef[] = [
     annotations: {title: 'Resume an agent run', ...START},
     async run({agent_run_id, query, task, images}, tc) {
       const run = await resumeRun(await tc.context(), {runId: agent_run_id, query, task, images})
-      const record = tc.monitor.watch(run)
+      const record = tc.monitor.watch(run, {resumed: true})
       const out = S.runOut(run)
       return {data: {...out, watching: record.watched}, text: startedText(out, 'Resumed')}
     },
@@ -345,7 +345,8 @@ export const TOOLS: ToolDef[] = [
       const elapsed = () => Math.round((Date.now() - started) / 100) / 10
       const first = await getRun(await tc.context(), agent_run_id, tc.signal)
       let record: RunRecord | undefined
-      let finished = isTerminal(first.status)
+      // A run the monitor still follows (e.g. just resumed, showing its old status) is waited for.
+      let finished = isTerminal(first.status) && !tc.monitor.isWatched(first.id)
       tc.progress(elapsed(), total, `Agent run ${first.id} is ${first.status ?? 'UNKNOWN'}`)
       if (!finished) {
         // Answer by the deadline even when asked to wait longer.

@@ -41,7 +41,11 @@ export interface MonitorOptions {
 interface Schedule {
   due: number
   interval: number
+  /** Polls during which a final status is not believed yet (a resumed run may still show its old one). */
+  grace?: number
 }
+
+const RESUME_GRACE_POLLS = 3
 
 const LIST_PAGE = 100
 
@@ -111,7 +115,7 @@ export class RunMonitor {
    * Watches a run until it is terminal. Given the run as the API returned it, that state is recorded
    * at once; given an id, it is fetched on the next round. Returns the record.
    */
-  watch(runOrId: AgentRun | number, opts: {parentRunId?: number} = {}): RunRecord {
+  watch(runOrId: AgentRun | number, opts: {parentRunId?: number; resumed?: boolean} = {}): RunRecord {
     const now = new Date()
     const id = typeof runOrId === 'number' ? runOrId : runOrId.id
     const previous = this.store.get(id)
@@ -123,7 +127,10 @@ export class RunMonitor {
       if (normaliseStatus(previous?.status) !== normaliseStatus(record.status)) record.last_change = now.toISOString()
     }
     if (opts.parentRunId !== undefined) record.parent_run_id = opts.parentRunId
-    const terminal = isTerminal(record.status)
+    // Just resumed, a run may still show its old final status for a moment: keep looking a few times.
+    const unchanged = normaliseStatus(previous?.status) === normaliseStatus(record.status)
+    const grace = !isTerminal(record.status) ? 0 : opts.resumed ? RESUME_GRACE_POLLS : unchanged ? (this.sched.get(id)?.grace ?? 0) : 0
+    const terminal = isTerminal(record.status) && grace === 0
     // A run watched again (resumed) is watched from now on.
     record = {...record, watched: !terminal, note: undefined, ...(previous?.watched || terminal ? {} : {watched_since: now.toISOString()})}
     this.store.put(record)
@@ -131,7 +138,7 @@ export class RunMonitor {
     if (statusChanged) this.emit({record, previousStatus: previous?.status ?? null, statusChanged: true, terminal, added: !previous})
     if (!terminal && !this.stopped) {
       const fresh = typeof runOrId !== 'number'
-      this.sched.set(id, {due: Date.now() + (fresh ? this.intervalMs : 0), interval: this.intervalMs})
+      this.sched.set(id, {due: Date.now() + (fresh ? this.intervalMs : 0), interval: this.intervalMs, grace})
       this.kick()
     } else {
       this.sched.delete(id)
@@ -163,7 +170,7 @@ export class RunMonitor {
   ): Promise<{record: RunRecord; finished: boolean}> {
     const record = this.watch(runOrId)
     const id = record.id
-    if (isTerminal(record.status) || this.stopped) return Promise.resolve({record, finished: isTerminal(record.status)})
+    if (!record.watched || this.stopped) return Promise.resolve({record, finished: isTerminal(record.status)})
     this.waiters.set(id, (this.waiters.get(id) ?? 0) + 1)
     const s = this.sched.get(id)
     if (s) {
@@ -185,7 +192,7 @@ export class RunMonitor {
       const offPoll = this.onPoll((r) => {
         if (r.id !== id) return
         opts.onPoll?.(r)
-        if (isTerminal(r.status) || !r.watched) finish(isTerminal(r.status))
+        if (!r.watched) finish(isTerminal(r.status))
       })
       const timer = setTimeout(() => finish(false), Math.max(0, opts.timeoutMs))
       const onAbort = () => finish(false)
@@ -336,7 +343,10 @@ export class RunMonitor {
       previous?.summary !== record.summary ||
       previous?.web_url !== record.web_url ||
       JSON.stringify(previous?.prs ?? []) !== JSON.stringify(record.prs)
-    const terminal = isTerminal(record.status)
+    const holding = isTerminal(record.status) && !statusChanged && (s.grace ?? 0) > 0
+    if (holding) s.grace! -= 1
+    else s.grace = 0
+    const terminal = isTerminal(record.status) && !holding
     if (statusChanged) record.last_change = now.toISOString()
     record.watched = !terminal
     if (terminal) {

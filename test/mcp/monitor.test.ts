@@ -224,6 +224,43 @@ describe('run monitor', () => {
     expect(long.record.status).to.equal('COMPLETE')
   })
 
+  it('keeps following a resumed run that still shows its old final status', async () => {
+    const run = api.add(71, 'COMPLETE')
+    const record = monitor.watch(run, {resumed: true})
+    expect(record.watched).to.equal(true)
+    // Two polls that still say COMPLETE do not end it...
+    await new Promise<void>((resolve) => {
+      let polls = 0
+      const off = monitor.onPoll((r) => {
+        if (r.id === 71 && ++polls === 2) {
+          off()
+          resolve()
+        }
+      })
+    })
+    expect(monitor.isWatched(71)).to.equal(true)
+    // ...then it works, and finishes again.
+    const active = nextUpdate(monitor, (u) => u.record.id === 71 && u.record.status === 'ACTIVE')
+    api.set(71, 'ACTIVE')
+    await active
+    const waiting = monitor.waitFor(71, {timeoutMs: 20_000})
+    api.set(71, 'COMPLETE', {result: 'second answer'})
+    const done = await waiting
+    expect(done.finished).to.equal(true)
+    expect(done.record.result).to.equal('second answer')
+  })
+
+  it('gives up the grace after a few polls when a resumed run never moves', async () => {
+    const run = api.add(72, 'COMPLETE')
+    const waited = await monitor.waitFor(run, {timeoutMs: 20_000})
+    expect(waited.finished).to.equal(true)
+    monitor.watch(run, {resumed: true})
+    const result = await monitor.waitFor(72, {timeoutMs: 20_000})
+    expect(result.finished).to.equal(true)
+    // Three polls of grace, then the fourth is believed.
+    expect(api.calls.filter((c) => c === 'run 72').length).to.equal(4)
+  })
+
   it('waitFor: ends at once when the signal aborts', async () => {
     const controller = new AbortController()
     const waiting = monitor.waitFor(api.add(61), {timeoutMs: 20_000, signal: controller.signal})
