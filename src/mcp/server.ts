@@ -3,7 +3,7 @@ import type {ConfigOverrides} from '../services/config.js'
 import {createContext, type ServiceContext} from '../services/context.js'
 import {monitorIntervalFromEnv, RunMonitor} from '../services/monitor.js'
 import {getRun} from '../services/runs.js'
-import {StateStore} from '../services/state.js'
+import {StateStore, type RunRecord} from '../services/state.js'
 import {isTerminal} from '../services/status.js'
 import type {LogLevel, McpApp, ServerHandle} from './sdk.js'
 import {runOut, runUri} from './shapes.js'
@@ -39,7 +39,40 @@ export interface RunningServer {
   done: Promise<void>
 }
 
+/** The shared part of the server, whatever the transport: tools, monitor, state, logging. */
+export interface AppRuntime {
+  app: McpApp
+  /** Resumes watching the runs left active; returns them. */
+  start(): RunRecord[]
+  /** One line for the log: what this server offers and with which configuration. */
+  describe(transport: string, resumed: number): string
+  /** Stops the monitor (state written) and the task timers. */
+  stop(): Promise<void>
+}
+
+/** `mcp serve` on stdio: one client, the process ends with it. */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const runtime = await createApp(opts)
+  const {serveStdio} = await import('./sdk.js')
+  const handle = await serveStdio(runtime.app)
+  const resumed = runtime.start()
+  runtime.app.log('info', runtime.describe('stdio', resumed.length))
+
+  let finished!: () => void
+  const done = new Promise<void>((resolve) => (finished = resolve))
+  let stopping: Promise<void> | undefined
+  const shutdown = (reason: string) =>
+    (stopping ??= (async () => {
+      runtime.app.log('debug', `Shutting down: ${reason}.`)
+      await runtime.stop()
+      await handle.close().catch(() => undefined)
+      finished()
+    })())
+  void handle.closed.then(() => shutdown('the client closed the connection'))
+  return {handle, shutdown, done}
+}
+
+export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
   const env = opts.env ?? process.env
   const {tools, taskTools} = selectTools({readOnly: opts.readOnly, tools: opts.tools})
 
@@ -140,26 +173,18 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     log,
   }
 
-  const {serveStdio} = await import('./sdk.js')
-  const handle = await serveStdio(app)
-  const resumed = monitor.start()
-
-  const token = startup?.config.token ? 'set' : 'NOT set (tools will say how to set it)'
-  log('info', `codegenapi MCP server ${opts.version} on stdio: ${tools.length + taskTools.length} tools${opts.readOnly ? ' (read-only)' : ''}; token ${token}; org ${startup?.config.orgId ?? 'not set'}; run state ${store.file}${resumed.length ? `; watching ${resumed.length} run(s)` : ''}.`)
-
-  let finished!: () => void
-  const done = new Promise<void>((resolve) => (finished = resolve))
-  let stopping: Promise<void> | undefined
-  const shutdown = (reason: string) =>
-    (stopping ??= (async () => {
-      log('debug', `Shutting down: ${reason}.`)
+  return {
+    app,
+    start: () => monitor.start(),
+    describe(transport, resumed) {
+      const token = startup?.config.token ? 'set' : 'NOT set (tools will say how to set it)'
+      return `codegenapi MCP server ${opts.version} on ${transport}: ${tools.length + taskTools.length} tools${opts.readOnly ? ' (read-only)' : ''}; token ${token}; org ${startup?.config.orgId ?? 'not set'}; run state ${store.file}${resumed ? `; watching ${resumed} run(s)` : ''}.`
+    },
+    async stop() {
       await monitor.stop().catch(() => undefined)
       taskStore.close()
-      await handle.close().catch(() => undefined)
-      finished()
-    })())
-  void handle.closed.then(() => shutdown('the client closed the connection'))
-  return {handle, shutdown, done}
+    },
+  }
 
   function errorText(error: unknown): string {
     if (error instanceof CodegenError) return scrub(error.hint ? `${error.message}\n${error.hint}` : error.message)
