@@ -15,7 +15,9 @@ export const limitFlag = (defaultValue: number, description = 'Maximum number of
 
 export const waitFlags = {
   wait: Flags.boolean({char: 'w', description: 'Wait until the run finishes, then print its result.'}),
-  timeout: Flags.string({description: 'With --wait: give up after this long (e.g. 90s, 30m, 2h).', default: '30m', dependsOn: ['wait']}),
+  timeout: Flags.string({description: 'With --wait: give up after this long (e.g. 90s, 30m, 2h; default 30m).', dependsOn: ['wait']}),
 }
 
 export const wideFlag = Flags.boolean({description: 'Do not cut long text to the terminal width'})
+
+export const DEFAULT_WAIT_TIMEOUT = '30m'

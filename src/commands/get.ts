@@ -1,6 +1,6 @@
 import {ApiCommand} from '../api-command.js'
 import type {AgentRun} from '../api/schemas.js'
-import {runIdArg, waitFlags} from '../flags.js'
+import {runIdArg, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {getRun} from '../services/runs.js'
 import {parseDuration} from '../services/duration.js'
 import {runDetail} from '../output/views.js'
@@ -13,7 +13,7 @@ export default class Get extends ApiCommand {
 
   async run(): Promise<AgentRun> {
     const {args, flags} = await this.parse(Get)
-    const timeoutMs = flags.wait ? parseDuration(flags.timeout) : 0
+    const timeoutMs = flags.wait ? parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT) : 0
     const ctx = await this.context(flags)
     if (!flags.wait) {
       const run = await getRun(ctx, args.agentRunId)
@@ -23,7 +23,7 @@ export default class Get extends ApiCommand {
     const {waitWithSpinner} = await import('../cli/wait.js')
     const {run, timedOut, exitCode} = await waitWithSpinner(ctx, args.agentRunId, timeoutMs)
     this.out(runDetail(run, this.style))
-    if (timedOut) this.note(`Timed out after ${flags.timeout}: agent run ${run.id} is still ${run.status}.`)
+    if (timedOut) this.note(`Timed out after ${flags.timeout ?? DEFAULT_WAIT_TIMEOUT}: agent run ${run.id} is still ${run.status}.`)
     process.exitCode = exitCode
     return run
   }

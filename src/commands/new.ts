@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {ApiCommand} from '../api-command.js'
 import type {AgentRun} from '../api/schemas.js'
-import {positiveInt, waitFlags} from '../flags.js'
+import {positiveInt, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {parseMetadata, readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
 import {parsePositiveInt} from '../services/validate.js'
@@ -38,7 +38,7 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
   async run(): Promise<AgentRun> {
     const {flags} = await this.parse(New)
     // Everything local is checked before the first request: a mistake costs nothing.
-    const timeoutMs = flags.wait ? parseDuration(flags.timeout) : 0
+    const timeoutMs = flags.wait ? parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT) : 0
     const metadata = parseMetadata(flags.metadata)
     const parentRunId = flags.parent ?? (process.env.CODEGEN_PARENT_RUN_ID ? parsePositiveInt(process.env.CODEGEN_PARENT_RUN_ID, 'CODEGEN_PARENT_RUN_ID') : undefined)
     const query = await readPrompt(flags)
@@ -68,7 +68,7 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
     const {waitWithSpinner} = await import('../cli/wait.js')
     const result = await waitWithSpinner(ctx, run.id, timeoutMs)
     this.out(runDetail(result.run, this.style))
-    if (result.timedOut) this.note(`Timed out after ${flags.timeout}: agent run ${run.id} is still ${result.run.status}.`)
+    if (result.timedOut) this.note(`Timed out after ${flags.timeout ?? DEFAULT_WAIT_TIMEOUT}: agent run ${run.id} is still ${result.run.status}.`)
     process.exitCode = result.exitCode
     return result.run
   }

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {ApiCommand} from '../api-command.js'
 import {usageError} from '../api/errors.js'
 import type {AgentRun} from '../api/schemas.js'
-import {positiveInt, runIdArg, waitFlags} from '../flags.js'
+import {positiveInt, runIdArg, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
 import {resumeRun} from '../services/runs.js'
@@ -33,7 +33,7 @@ export default class Resume extends ApiCommand {
     }
     const runId = args.agentRunId ?? flags['agent-run-id']
     if (runId === undefined) throw usageError('Which run? Give AGENT_RUN_ID or --agent-run-id.', 'Example: codegenapi resume 11745 --query "..."')
-    const timeoutMs = flags.wait ? parseDuration(flags.timeout) : 0
+    const timeoutMs = flags.wait ? parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT) : 0
     const query = await readPrompt(flags)
     const {imageFileToDataUri} = await import('../services/images.js')
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
@@ -46,7 +46,7 @@ export default class Resume extends ApiCommand {
     const {waitWithSpinner} = await import('../cli/wait.js')
     const result = await waitWithSpinner(ctx, run.id, timeoutMs)
     this.out(runDetail(result.run, this.style))
-    if (result.timedOut) this.note(`Timed out after ${flags.timeout}: agent run ${run.id} is still ${result.run.status}.`)
+    if (result.timedOut) this.note(`Timed out after ${flags.timeout ?? DEFAULT_WAIT_TIMEOUT}: agent run ${run.id} is still ${result.run.status}.`)
     process.exitCode = result.exitCode
     return result.run
   }

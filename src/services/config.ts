@@ -190,7 +190,9 @@ export class ConfigService {
     const stopDir = findStopDir(this.cwd)
     // Most directories hold no project config: a few stat calls spare loading cosmiconfig at all.
     if (!hasProjectConfigCandidate(this.cwd, stopDir)) return {values: {}}
-    const {cosmiconfig} = await import('cosmiconfig')
+    // CommonJS module: bundled, its exports arrive on `default`.
+    const mod = (await import('cosmiconfig')) as typeof import('cosmiconfig') & {default?: typeof import('cosmiconfig')}
+    const cosmiconfig = mod.cosmiconfig ?? mod.default!.cosmiconfig
     const refuse = (file: string) => {
       throw new Error(`${file}: executable config files are not loaded`)
     }

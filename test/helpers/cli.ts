@@ -1,0 +1,95 @@
+import {spawn} from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const BIN = path.join(ROOT, 'bin', 'run.js')
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Every output of every spawned process: a root hook greps them all for the test token. */
+export const allOutputs: {args: string[]; text: string}[] = []
+
+/** A private HOME with its own config, state and cache dirs, and nothing inherited from the developer's. */
+export class Sandbox {
+  readonly home: string
+  constructor() {
+    this.home = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenapi-test-'))
+  }
+  get configDir() {
+    return path.join(this.home, '.config', 'codegenapi')
+  }
+  get configFile() {
+    return path.join(this.configDir, 'config.json')
+  }
+  get stateDir() {
+    return path.join(this.home, '.local', 'state', 'codegenapi')
+  }
+
+  env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: this.home,
+      USERPROFILE: this.home,
+      XDG_CONFIG_HOME: path.join(this.home, '.config'),
+      XDG_STATE_HOME: path.join(this.home, '.local', 'state'),
+      XDG_CACHE_HOME: path.join(this.home, '.cache'),
+      NO_COLOR: '1',
+      CODEGENAPI_RETRY_BASE_MS: '20',
+      CODEGENAPI_POLL_MS: '100',
+      ...extra,
+    }
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]
+    return env
+  }
+
+  remove() {
+    fs.rmSync(this.home, {recursive: true, force: true})
+  }
+}
+
+export interface RunOptions {
+  env: NodeJS.ProcessEnv
+  input?: string
+  cwd?: string
+  timeoutMs?: number
+}
+
+export function runCli(args: string[], opts: RunOptions): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: opts.env,
+      cwd: opts.cwd ?? opts.env.HOME,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`codegenapi ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 20_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`))
+    }, opts.timeoutMs ?? 20_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      allOutputs.push({args, text: stdout + '\n' + stderr})
+      resolve({code, stdout, stderr})
+    })
+    child.stdin.end(opts.input ?? '')
+  })
+}
+
+export function parseJson<T = any>(result: CliResult): T {
+  try {
+    return JSON.parse(result.stdout) as T
+  } catch {
+    throw new Error(`stdout is not one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`)
+  }
+}
