@@ -1,0 +1,74 @@
+import {spawn} from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const BIN = path.join(ROOT, 'bin', 'run.js')
+export const PROBE = path.join(ROOT, 'bench', 'rss-probe.mjs')
+
+export interface Timed {
+  ms: number
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Spawns a process and times it from spawn to exit (wall clock). Async: the in-process fake keeps answering. */
+export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint()
+    const child = spawn(cmd, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout, stderr}))
+  })
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+export const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
+}
+
+/** Median wall time of `runs` runs, after one warm-up run (so the file cache is not what is measured). */
+export async function medianWall(cmd: string, args: string[], runs: number, env?: NodeJS.ProcessEnv): Promise<number> {
+  await timed(cmd, args, env)
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const r = await timed(cmd, args, env)
+    if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(0, 500)}`)
+    times.push(r.ms)
+  }
+  return median(times)
+}
+
+/** Peak RSS (MiB) of a process, read by the preloaded probe at exit. */
+export async function peakRssMiB(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-rss-')), 'rss')
+  const r = await timed(cmd, args, {...env, CODEGENAPI_RSS_FILE: file, NODE_OPTIONS: `--import ${PROBE}`})
+  if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.slice(0, 300)}`)
+  const kib = fs.readFileSync(file, 'utf8').trim().split('\n').map(Number)
+  return Math.max(...kib) / 1024
+}
+
+export function sandboxEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-'))
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_STATE_HOME: path.join(home, '.state'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    NO_COLOR: '1',
+    ...extra,
+  }
+}

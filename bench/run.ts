@@ -1,0 +1,203 @@
+// npm run bench: the speed and memory figures of issue 5, measured side by side in one run against the
+// in-repo fake API on 127.0.0.1, printed as a table. Ratios are the targets; absolute times vary.
+//   npm run bench               full run (about 4 minutes)
+//   npm run bench -- --quick    a short smoke form (fewer repetitions, a shorter watch)
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {Client} from '@modelcontextprotocol/sdk/client/index.js'
+import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js'
+import {LoggingMessageNotificationSchema} from '@modelcontextprotocol/sdk/types.js'
+import {startFakeApi, type FakeApi} from '../test/fake-api/server.js'
+import {BIN, ROOT, medianWall, peakRssMiB, percentile, sandboxEnv, timed} from './lib.js'
+
+const quick = process.argv.includes('--quick')
+const REPS = quick ? 3 : 10
+const WATCH_RUNS = quick ? 30 : 300
+const WATCH_SPAN_MS = quick ? 15_000 : 120_000
+const RSS_RUNS = quick ? 200 : 1000
+
+interface Row {
+  figure: string
+  measured: string
+  baseline: string
+  ratio: string
+  target: string
+  ok: boolean
+}
+const rows: Row[] = []
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`
+const say = (text: string) => process.stderr.write(`${text}\n`)
+
+function ratioRow(figure: string, value: number, base: number, limit: number, unit = fmt) {
+  const ratio = value / base
+  rows.push({figure, measured: unit(value), baseline: unit(base), ratio: `${ratio.toFixed(2)}x`, target: `<= ${limit}x`, ok: ratio <= limit})
+}
+
+function apiEnv(fake: FakeApi, extra: Record<string, string> = {}) {
+  return sandboxEnv({
+    CODEGEN_API_BASE_URL: fake.url,
+    CODEGEN_API_TOKEN: fake.token,
+    CODEGEN_ORG_ID: String(fake.orgId),
+    CODEGENAPI_NO_PROJECT_CONFIG: '1',
+    ...extra,
+  })
+}
+
+async function startup(fake: FakeApi) {
+  say('start-up: --version, --help, list --json --limit 20')
+  const env = apiEnv(fake)
+  const node = process.execPath
+  const base = await medianWall(node, ['-e', '0'], REPS, env)
+  ratioRow('`--version` (median of cold runs)', await medianWall(node, [BIN, '--version'], REPS, env), base, 1.5)
+  ratioRow('`--help`', await medianWall(node, [BIN, '--help'], REPS, env), base, 2.5)
+  ratioRow('`list --json --limit 20` (fake API)', await medianWall(node, [BIN, 'list', '--json', '--limit', '20'], REPS, env), base, 3)
+  const rssBase = await peakRssMiB(node, ['-e', '0'], env)
+  const rss = await peakRssMiB(node, [BIN, 'list', '--json'], env)
+  ratioRow('peak RSS of `list --json`', rss, rssBase, 1.6, (v) => `${v.toFixed(1)} MiB`)
+}
+
+async function spawnToToolsList(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ms: number; tools: number}> {
+  const started = process.hrtime.bigint()
+  const transport = new StdioClientTransport({command, args, env: env as Record<string, string>, stderr: 'ignore'})
+  const client = new Client({name: 'bench', version: '0'})
+  await client.connect(transport)
+  const {tools} = await client.listTools()
+  const ms = Number(process.hrtime.bigint() - started) / 1e6
+  await client.close()
+  return {ms, tools: tools.length}
+}
+
+async function mcpStartup(fake: FakeApi) {
+  say('mcp serve: spawn to tools/list')
+  const env = apiEnv(fake)
+  const ours: number[] = []
+  const bare: number[] = []
+  let toolCount = 0
+  // Interleaved, after one warm-up of each, so both see the same machine state.
+  await spawnToToolsList(process.execPath, [BIN, 'mcp', 'serve'], env)
+  for (let i = 0; i < REPS; i++) {
+    const r = await spawnToToolsList(process.execPath, [BIN, 'mcp', 'serve'], env)
+    toolCount = r.tools
+    ours.push(r.ms)
+    if (i === 0) await spawnToToolsList(process.execPath, [path.join(ROOT, 'bench', 'bare-server.mjs'), String(toolCount)], env)
+    bare.push((await spawnToToolsList(process.execPath, [path.join(ROOT, 'bench', 'bare-server.mjs'), String(toolCount)], env)).ms)
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  ratioRow(`\`mcp serve\` spawn to tools/list (${toolCount} tools)`, med(ours), med(bare), 1.3)
+}
+
+async function listRequests() {
+  say('requests spent by list --status failed --limit 100 over 10,000 runs')
+  const fake = await startFakeApi({runCount: 10_000, failedFraction: 0.01, validate: false})
+  try {
+    const matches = fake.runs.map((r, i) => ({i, failed: (r.status ?? '').toUpperCase() === 'FAILED'})).filter((r) => r.failed)
+    const needed = matches.length >= 100 ? Math.floor(matches[99].i / 100) + 1 : Math.ceil(fake.runs.length / 100)
+    const res = await timed(process.execPath, [BIN, 'list', '--status', 'failed', '--limit', '100', '--json'], apiEnv(fake))
+    if (res.code !== 0) throw new Error(res.stderr)
+    const spent = fake.requests.filter((r) => r.path.endsWith('/agent/runs')).length
+    rows.push({figure: '`list --status failed --limit 100`, 10,000 runs, 1% failed', measured: `${spent} requests`, baseline: `${needed} pages`, ratio: spent === needed ? 'equal' : `${spent - needed > 0 ? '+' : ''}${spent - needed}`, target: 'equal', ok: spent === needed})
+  } finally {
+    await fake.close()
+  }
+}
+
+function seedState(env: NodeJS.ProcessEnv, ids: number[]) {
+  const dir = path.join(env.XDG_STATE_HOME!, 'codegenapi')
+  fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+  const now = new Date().toISOString()
+  const runs = Object.fromEntries(ids.map((id) => [String(id), {id, status: 'ACTIVE', prs: [], watched_since: now, watched: true}]))
+  fs.writeFileSync(path.join(dir, 'runs.json'), JSON.stringify({version: 1, runs}), {mode: 0o600})
+}
+
+async function watchMany() {
+  say(`watching ${WATCH_RUNS} active runs finishing over ${WATCH_SPAN_MS / 1000} s (API rate limits on)`)
+  const fake = await startFakeApi({rateLimits: true, validate: false, runCount: 20})
+  try {
+    const ids = Array.from({length: WATCH_RUNS}, () => fake.addRun({status: 'ACTIVE', metadata: {source: 'bench'}}).id)
+    const env = apiEnv(fake)
+    seedState(env, ids)
+    const finishedAt = new Map<number, number>()
+    const noticedAt = new Map<number, number>()
+    const transport = new StdioClientTransport({command: process.execPath, args: [BIN, 'mcp', 'serve'], env: env as Record<string, string>, stderr: 'ignore'})
+    const client = new Client({name: 'bench', version: '0'})
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      const m = /Agent run (\d+) is (COMPLETE|FAILED|ERROR)/.exec(String(n.params.data))
+      if (m && !noticedAt.has(Number(m[1]))) noticedAt.set(Number(m[1]), Date.now())
+    })
+    await client.connect(transport)
+    await client.setLoggingLevel('info')
+    const started = Date.now()
+    const timers = ids.map((id) =>
+      setTimeout(() => {
+        fake.setRunStatus(id, Math.random() < 0.9 ? 'COMPLETE' : 'FAILED')
+        finishedAt.set(id, Date.now())
+      }, Math.random() * WATCH_SPAN_MS),
+    )
+    // Wait for the last completion, then up to 30 s for the monitor to notice the rest.
+    while (Date.now() - started < WATCH_SPAN_MS + 30_000 && noticedAt.size < ids.length) await new Promise((r) => setTimeout(r, 250))
+    timers.forEach(clearTimeout)
+    await client.close()
+    const lags = ids.filter((id) => noticedAt.has(id) && finishedAt.has(id)).map((id) => (noticedAt.get(id)! - finishedAt.get(id)!) / 1000)
+    const lost = ids.length - lags.length
+    const limited = fake.requests.filter((r) => r.status === 429).length
+    const p95 = lags.length ? percentile(lags, 95) : Infinity
+    const total = fake.requests.length
+    rows.push({
+      figure: `watch ${WATCH_RUNS} runs finishing over ${WATCH_SPAN_MS / 60000} min`,
+      measured: `p95 ${p95.toFixed(1)} s, ${limited} x 429, ${lost} lost`,
+      baseline: `${total} requests in ${((Date.now() - started) / 1000).toFixed(0)} s (limit 60/30 s)`,
+      ratio: '',
+      target: 'no 429, p95 <= 10 s, none lost',
+      ok: limited === 0 && p95 <= 10 && lost === 0,
+    })
+  } finally {
+    await fake.close()
+  }
+}
+
+async function watchRss() {
+  say(`MCP server RSS while watching ${RSS_RUNS} runs`)
+  const fake = await startFakeApi({validate: false, runCount: 20})
+  try {
+    const ids = Array.from({length: RSS_RUNS}, () => fake.addRun({status: 'ACTIVE'}).id)
+    const env = apiEnv(fake, {CODEGENAPI_MONITOR_INTERVAL_MS: '500'})
+    seedState(env, ids)
+    const transport = new StdioClientTransport({command: process.execPath, args: [BIN, 'mcp', 'serve'], env: env as Record<string, string>, stderr: 'ignore'})
+    const client = new Client({name: 'bench', version: '0'})
+    await client.connect(transport)
+    await client.listTools()
+    // Let the monitor go round a few times over all the runs.
+    await new Promise((r) => setTimeout(r, quick ? 5000 : 15_000))
+    const status = fs.readFileSync(`/proc/${transport.pid}/status`, 'utf8')
+    const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024
+    const polled = fake.requests.filter((r) => r.path.endsWith('/agent/runs')).length
+    await client.close()
+    rows.push({figure: `MCP server peak RSS watching ${RSS_RUNS} runs`, measured: `${hwm.toFixed(1)} MiB`, baseline: `${polled} list requests`, ratio: '', target: '<= 120 MB', ok: hwm <= 120 * 1e6 / 1048576})
+  } finally {
+    await fake.close()
+  }
+}
+
+function printTable() {
+  const header = ['figure', 'measured', 'baseline (same run)', 'ratio', 'target', 'ok']
+  const data = rows.map((r) => [r.figure, r.measured, r.baseline, r.ratio, r.target, r.ok ? 'yes' : 'NO'])
+  const widths = header.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)))
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
+  const out = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...data.map(line)]
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+  process.stdout.write(`\nnode ${process.version}, ${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}${quick ? ' (quick)' : ''}\n\n${out.join('\n')}\n`)
+}
+
+const fake = await startFakeApi({validate: false})
+try {
+  await startup(fake)
+  await mcpStartup(fake)
+} finally {
+  await fake.close()
+}
+await listRequests()
+await watchMany()
+await watchRss()
+printTable()
+process.exitCode = rows.every((r) => r.ok) ? 0 : 1
