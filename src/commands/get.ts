@@ -1,4 +1,5 @@
 import {ApiCommand} from '../api-command.js'
+import {CodegenError} from '../api/errors.js'
 import type {AgentRun} from '../api/schemas.js'
 import {runIdArg, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {getRun} from '../services/runs.js'
@@ -16,7 +17,7 @@ export default class Get extends ApiCommand {
     const timeoutMs = flags.wait ? parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT) : 0
     const ctx = await this.context(flags)
     if (!flags.wait) {
-      const run = await getRun(ctx, args.agentRunId)
+      const run = await getRun(ctx, args.agentRunId).catch((error) => this.fromLocalState(args.agentRunId, error))
       this.out(runDetail(run, this.style))
       return run
     }
@@ -26,5 +27,15 @@ export default class Get extends ApiCommand {
     if (timedOut) this.note(`Timed out after ${flags.timeout ?? DEFAULT_WAIT_TIMEOUT}: agent run ${run.id} is still ${run.status}.`)
     process.exitCode = exitCode
     return run
+  }
+
+  /** The API is out of reach: a run the monitor recorded (watch, mcp serve) is still worth showing. */
+  private async fromLocalState(id: number, error: unknown): Promise<AgentRun> {
+    if (!(error instanceof CodegenError) || (error.kind !== 'network' && error.kind !== 'rate_limit')) throw error
+    const {readRunState, runFromRecord} = await import('../services/state.js')
+    const record = (await readRunState().catch(() => [])).find((r) => r.id === id)
+    if (!record) throw error
+    this.warn(`${error.message} Showing agent run ${id} as last seen ${record.last_seen ?? ''} in the local run state.`)
+    return runFromRecord(record)
   }
 }

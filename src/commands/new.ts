@@ -4,7 +4,6 @@ import type {AgentRun} from '../api/schemas.js'
 import {positiveInt, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {parseMetadata, readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
-import {parsePositiveInt} from '../services/validate.js'
 import {AGENT_TYPES} from '../services/runs.js'
 import {runDetail} from '../output/views.js'
 import {paint} from '../output/format.js'
@@ -40,7 +39,6 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
     // Everything local is checked before the first request: a mistake costs nothing.
     const timeoutMs = flags.wait ? parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT) : 0
     const metadata = parseMetadata(flags.metadata)
-    const parentRunId = flags.parent ?? (process.env.CODEGEN_PARENT_RUN_ID ? parsePositiveInt(process.env.CODEGEN_PARENT_RUN_ID, 'CODEGEN_PARENT_RUN_ID') : undefined)
     const query = await readPrompt(flags)
     const {imageFileToDataUri} = await import('../services/images.js')
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
@@ -57,7 +55,7 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
       agentType: flags['agent-type'],
       metadata,
       images,
-      parentRunId,
+      parentRunId: flags.parent,
     })
     await this.remember(ctx, run)
     if (!flags.wait) {
@@ -73,6 +71,9 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
     return result.run
   }
 
-  /** Hook for the run state store: overridden nowhere, replaced when state tracking lands. */
-  protected async remember(_ctx: unknown, _run: AgentRun): Promise<void> {}
+  /** The run goes into the local run state: `watch` (or an MCP server) follows it and its parent report. */
+  protected async remember(_ctx: unknown, run: AgentRun): Promise<void> {
+    const {rememberRun} = await import('../services/watch.js')
+    await rememberRun(run).catch((error) => this.warn(`Could not record run ${run.id} in the local run state: ${(error as Error).message}`))
+  }
 }

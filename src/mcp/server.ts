@@ -2,6 +2,7 @@ import {CodegenError} from '../api/errors.js'
 import type {ConfigOverrides} from '../services/config.js'
 import {createContext, type ServiceContext} from '../services/context.js'
 import {monitorIntervalFromEnv, RunMonitor} from '../services/monitor.js'
+import {ParentReporter} from '../services/parents.js'
 import {getRun} from '../services/runs.js'
 import {StateStore, type RunRecord} from '../services/state.js'
 import {isTerminal} from '../services/status.js'
@@ -126,6 +127,8 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
   monitor.onUpdate((u) => {
     if (u.statusChanged && u.record.status) log('info', `Agent run ${u.record.id} is ${u.record.status}${u.terminal && u.record.web_url ? `: ${u.record.web_url}` : ''}`)
   })
+  // Children report to their parents when they finish (issue 6): the same reporter as `codegenapi watch`.
+  new ParentReporter(monitor, context, (level, message) => log(level, message)).start()
   const taskStore = new RunTaskStore()
 
   const app: McpApp = {

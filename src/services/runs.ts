@@ -7,6 +7,7 @@ import {paged, take, API_MAX_PAGE} from './paging.js'
 import {checkRepoName, resolveRepo} from './repos.js'
 import {isComplete, isTerminal, normaliseStatus, parseStatusFilter} from './status.js'
 import {normaliseTask, renderPrompt} from './tasks.js'
+import {parsePositiveInt} from './validate.js'
 
 export const AGENT_TYPES = ['codegen', 'claude_code'] as const
 export type AgentType = (typeof AGENT_TYPES)[number]
@@ -37,6 +38,8 @@ export async function prepareRun(ctx: ServiceContext, req: NewRunRequest): Promi
   }
   if (req.branch !== undefined && !req.branch.trim()) throw usageError('The branch name is empty.')
   const images = req.images?.map((uri, i) => checkImageDataUri(uri, i))
+  // An agent that is itself a Codegen run sees its id here: what it starts reports back to it.
+  const parentRunId = req.parentRunId ?? (ctx.env.CODEGEN_PARENT_RUN_ID ? parsePositiveInt(ctx.env.CODEGEN_PARENT_RUN_ID, 'CODEGEN_PARENT_RUN_ID') : undefined)
   // The prompt is checked before the repository lookup, so a bad prompt costs no request.
   renderPrompt({query: req.query, task, repo: repoName, branch: req.branch, pr: req.pr})
   ctx.orgId()
@@ -52,7 +55,7 @@ export async function prepareRun(ctx: ServiceContext, req: NewRunRequest): Promi
     ...(task ? {task} : {}),
     ...(req.branch ? {branch: req.branch} : {}),
     ...(req.pr !== undefined ? {pr: req.pr} : {}),
-    ...(req.parentRunId !== undefined ? {parent_run_id: req.parentRunId} : {}),
+    ...(parentRunId !== undefined ? {parent_run_id: parentRunId} : {}),
   }
   return {
     prompt,

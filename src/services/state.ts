@@ -39,6 +39,13 @@ export interface RunRecord {
   watched: boolean
   /** Why it is no longer watched, when that is not "it finished". */
   note?: string
+  /**
+   * The report of this (child) run to its parent: pending until the parent is COMPLETE, `sending`
+   * while the resume is under way (never sent twice, even after a crash), then `sent`; `undeliverable`
+   * when the parent ended in another final status.
+   */
+  parent_report?: 'pending' | 'sending' | 'sent' | 'undeliverable'
+  parent_report_note?: string
 }
 
 interface StateDocument {
@@ -247,4 +254,20 @@ export async function readRunState(env: NodeJS.ProcessEnv = process.env): Promis
   const store = StateStore.forEnv(env)
   await store.load()
   return store.list()
+}
+
+/** A stored record in the API's shape, for commands that print runs. */
+export function runFromRecord(r: RunRecord): AgentRun {
+  return {
+    id: r.id,
+    organization_id: r.org_id ?? 0,
+    status: r.status,
+    created_at: r.created_at ?? null,
+    web_url: r.web_url ?? null,
+    result: r.result ?? null,
+    summary: r.summary ?? null,
+    source_type: r.source_type ?? null,
+    github_pull_requests: r.prs.map((pr) => ({id: pr.id ?? 0, title: pr.title ?? null, url: pr.url ?? null, created_at: '', head_branch_name: pr.head_branch_name ?? null})),
+    metadata: {...(r.repo ? {repo: r.repo} : {}), ...(r.parent_run_id ? {parent_run_id: r.parent_run_id} : {})},
+  }
 }

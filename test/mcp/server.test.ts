@@ -21,6 +21,7 @@ const TOOL_NAMES = [
   'codegenapi_resume',
   'codegenapi_run',
   'codegenapi_wait_for_agent_run',
+  'codegenapi_watch',
 ]
 const READ_ONLY = [
   'codegenapi_get_agent_run',
@@ -31,6 +32,7 @@ const READ_ONLY = [
   'codegenapi_get_users',
   'codegenapi_list',
   'codegenapi_wait_for_agent_run',
+  'codegenapi_watch',
 ]
 
 const runUri = (id: number) => `codegen://agent-runs/${id}`
