@@ -104,4 +104,15 @@ describe('config', () => {
     expect(res.code).to.equal(1)
     expect(res.stderr).to.contain(box.configFile).and.to.contain('not valid JSON')
   })
+
+  it('two processes writing at the same time: every write is whole, no torn file, no temp file left', async () => {
+    await runCli(['config', 'set', 'api-token'], {env: box.env(), input: TOKEN})
+    const writers = Array.from({length: 8}, (_, i) => runCli(['config', 'set', 'org-id', String(100 + i)], {env: box.env()}))
+    const results = await Promise.all(writers)
+    expect(results.map((r) => r.code)).to.deep.equal(Array(8).fill(0))
+    const stored = JSON.parse(fs.readFileSync(box.configFile, 'utf8'))
+    expect(stored['org-id']).to.be.within(100, 107)
+    expect(fs.readdirSync(box.configDir)).to.deep.equal(['config.json'])
+    expect(fs.statSync(box.configFile).mode & 0o777).to.equal(0o600)
+  })
 })

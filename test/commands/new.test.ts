@@ -55,6 +55,15 @@ describe('new', () => {
     expect(creates()[0].body.prompt).to.equal('# Fix it\nplease')
   })
 
+  it('refuses a prompt over the size limit with exit 2 and sends nothing', async () => {
+    const file = path.join(api.box().home, 'huge.md')
+    fs.writeFileSync(file, 'x'.repeat(100_001))
+    const res = await runCli(['new', '--prompt-file', file], {env: api.env()})
+    expect(res.code).to.equal(2)
+    expect(res.stderr).to.contain('the limit is 100000')
+    expect(api.fake().requests).to.have.length(0)
+  })
+
   it('refuses a missing or blank prompt with exit 2 and sends nothing', async () => {
     for (const args of [['new'], ['new', '--query', '   ']]) {
       const res = await runCli(args, {env: api.env()})
@@ -116,6 +125,8 @@ describe('new', () => {
       [['--task', 'fix!'], /Invalid task/],
       [['--agent-type', 'robot'], /Expected --agent-type=robot to be one of/],
       [['--pr', 'abc'], /--pr must be a positive integer/],
+      [['--org-id', 'acme'], /org-id must be a positive integer/],
+      [['--timeout', '5m'], /--wait/],
     ]
     for (const [extra, message] of cases) {
       const res = await runCli(['new', '--query', 'q', ...extra], {env: api.env()})
