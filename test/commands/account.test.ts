@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import fs from 'node:fs'
 import path from 'node:path'
-import {parseJson, runCli} from '../helpers/cli.js'
+import {parseJson, runCli, runOnTty} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
 describe('login, logout, whoami', () => {
@@ -35,6 +35,23 @@ describe('login, logout, whoami', () => {
     expect(res.code).to.equal(2)
     expect(res.stderr).to.contain('Organization 999 is not one of yours')
     expect(fs.existsSync(api.box().configFile)).to.equal(false)
+  })
+
+  it('login on a terminal asks for the token with hidden input, then for the organization', async () => {
+    const token = api.fake().token
+    const res = await runOnTty(['login'], {
+      env: bare(),
+      steps: [
+        ['Paste your Codegen API token', `${token}\r`],
+        ['Organization [1-2]', '1\r'],
+      ],
+    })
+    expect(res.unanswered).to.deep.equal([])
+    expect(res.code, res.output).to.equal(0)
+    expect(res.output).not.to.contain(token) // typed, but never echoed
+    expect(res.output).to.contain('Logged in as ada-dev')
+    const stored = JSON.parse(fs.readFileSync(api.box().configFile, 'utf8'))
+    expect(stored).to.deep.equal({'api-token': token, 'org-id': api.fake().orgId})
   })
 
   it('login with a bad token saves nothing and exits 3', async () => {

@@ -93,3 +93,23 @@ export function parseJson<T = any>(result: CliResult): T {
     throw new Error(`stdout is not one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`)
   }
 }
+
+/** Runs the CLI on a pseudo-terminal (python3's pty), typing `steps` answers at its prompts. */
+export function runOnTty(args: string[], opts: {env: NodeJS.ProcessEnv; steps: [string, string][]}): Promise<{code: number; output: string; unanswered: string[]}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', [path.join(ROOT, 'test', 'helpers', 'pty-run.py')], {stdio: ['pipe', 'pipe', 'inherit']})
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d))
+    child.on('error', reject)
+    child.on('close', () => {
+      try {
+        const result = JSON.parse(out)
+        allOutputs.push({args, text: result.output})
+        resolve(result)
+      } catch {
+        reject(new Error(`pty-run.py printed no result: ${out}`))
+      }
+    })
+    child.stdin.end(JSON.stringify({argv: [process.execPath, BIN, ...args], env: {...opts.env, TERM: 'xterm'}, cwd: opts.env.HOME, steps: opts.steps}))
+  })
+}
