@@ -1,4 +1,4 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
 import type {ServiceContext} from './services/context.js'
 
@@ -21,4 +21,3 @@ export abstract class ApiCommand extends BaseCommand {
   }
 }
 
-export type {Command}

@@ -10,6 +10,10 @@ export const runIdArg = Args.custom<number>({
   parse: positiveInt('AGENT_RUN_ID'),
 })
 
+/** Whole numbers from 0 (`--skip`). */
+export const skipFlag = (description: string) =>
+  Flags.custom<number>({description, default: 0, parse: async (input) => (input.trim() === '0' ? 0 : parsePositiveInt(input, '--skip'))})()
+
 export const limitFlag = (defaultValue: number, description = 'Maximum number of items') =>
   Flags.custom<number>({char: 'l', description, default: defaultValue, parse: positiveInt('--limit')})()
 

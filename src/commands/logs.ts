@@ -1,8 +1,7 @@
 import {Flags} from '@oclif/core'
 import {ApiCommand} from '../api-command.js'
-import {usageError} from '../api/errors.js'
 import type {AgentRunLog} from '../api/schemas.js'
-import {limitFlag, runIdArg, wideFlag} from '../flags.js'
+import {limitFlag, runIdArg, skipFlag, wideFlag} from '../flags.js'
 import {followLogs, iterateLogs} from '../services/runs.js'
 import {logLine} from '../output/views.js'
 
@@ -18,10 +17,7 @@ export default class Logs extends ApiCommand {
   static override flags = {
     wide: wideFlag,
     limit: limitFlag(100, 'Maximum number of log entries'),
-    skip: Flags.custom<number>({description: 'Entries to skip', default: 0, parse: async (v) => {
-      if (!/^\d+$/.test(v.trim())) throw usageError(`--skip must be a whole number, got ${JSON.stringify(v)}.`)
-      return Number(v)
-    }})(),
+    skip: skipFlag('Entries to skip'),
     reverse: Flags.boolean({description: 'Newest first', exclusive: ['follow']}),
     follow: Flags.boolean({char: 'F', description: 'Keep printing new entries until the run finishes'}),
   }

@@ -1,7 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {ApiCommand} from '../api-command.js'
 import type {User} from '../api/schemas.js'
-import {limitFlag, positiveInt, wideFlag} from '../flags.js'
+import {limitFlag, skipFlag, wideFlag} from '../flags.js'
 import {parsePositiveInt} from '../services/validate.js'
 import {getCurrentUser, getUser, listUsers} from '../services/users.js'
 import {userDetail, usersTable} from '../output/views.js'
@@ -21,7 +21,7 @@ export default class Users extends ApiCommand {
   static override flags = {
     wide: wideFlag,
     limit: limitFlag(50, 'Maximum number of users'),
-    skip: Flags.custom<number>({description: 'Users to skip', parse: async (v) => (v === '0' ? 0 : positiveInt('--skip')(v))})(),
+    skip: skipFlag('Users to skip'),
   }
 
   async run(): Promise<User | User[]> {

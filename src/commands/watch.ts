@@ -44,7 +44,7 @@ Exit codes: 0 all COMPLETE, 6 one ended otherwise, 124 timed out.`
         const time = new Date().toISOString().slice(11, 19)
         if (u.statusChanged) this.log(`${time}  run ${u.record.id}  ${u.previousStatus ?? 'new'} -> ${u.record.status ?? 'unknown'}${u.terminal && u.record.summary ? `  ${oneLine(u.record.summary).slice(0, 120)}` : ''}`)
         const prs = u.record.prs.filter((p) => p.url)
-        for (const pr of prs.slice(prsSeen.get(u.record.id) ?? 0)) this.log(`${time}  run ${u.record.id}  PR ${oneLine(pr.title ?? '')} ${oneLine(pr.url)}`.replace(/ {2,}(?=\S)/g, '  '))
+        for (const pr of prs.slice(prsSeen.get(u.record.id) ?? 0)) this.log(`${time}  run ${u.record.id}  PR ${[oneLine(pr.title), oneLine(pr.url)].filter(Boolean).join(' ')}`)
         prsSeen.set(u.record.id, prs.length)
       },
     })

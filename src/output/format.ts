@@ -10,8 +10,9 @@ export interface OutputStyle {
 
 export function detectStyle(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): OutputStyle {
   const tty = Boolean(stream.isTTY)
-  const color = tty && !env.NO_COLOR && env.TERM !== 'dumb' && !('CODEGENAPI_NO_COLOR' in env) || Boolean(env.FORCE_COLOR && env.FORCE_COLOR !== '0')
-  return {color: color && !env.NO_COLOR, width: tty ? stream.columns || 100 : undefined, hyperlinks: tty && supportsHyperlinks(env)}
+  const forced = Boolean(env.FORCE_COLOR && env.FORCE_COLOR !== '0')
+  const color = !env.NO_COLOR && (forced || (tty && env.TERM !== 'dumb'))
+  return {color, width: tty ? stream.columns || 100 : undefined, hyperlinks: tty && supportsHyperlinks(env)}
 }
 
 function supportsHyperlinks(env: NodeJS.ProcessEnv): boolean {

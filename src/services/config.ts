@@ -131,8 +131,8 @@ export class ConfigService {
     return {token, orgId, baseUrl, sources, userFile: this.userFile, projectFile: project.file, warnings}
   }
 
-  async entries(overrides: ConfigOverrides = {}): Promise<ConfigEntry[]> {
-    const resolved = await this.resolve(overrides)
+  async entries(overrides: ConfigOverrides = {}, resolved?: ResolvedConfig): Promise<ConfigEntry[]> {
+    resolved ??= await this.resolve(overrides)
     const values: Record<ConfigKey, string | number | undefined> = {
       'api-token': maskSecret(resolved.token),
       'org-id': resolved.orgId,

@@ -11,7 +11,7 @@ export default class ConfigList extends BaseCommand {
     const service = new ConfigService()
     const resolved = await service.resolve()
     for (const w of resolved.warnings) this.warn(w)
-    const entries = await service.entries()
+    const entries = await service.entries({}, resolved)
     this.out(
       renderTable(
         entries,
