@@ -8,6 +8,7 @@ import {cellsOf, columnWidths, formatRow, headerRow, type Column} from './table.
 export class TableStream<T> {
   private buffer: T[] = []
   private widths?: number[]
+  private timer?: NodeJS.Timeout
   count = 0
 
   constructor(
@@ -15,6 +16,7 @@ export class TableStream<T> {
     private readonly style: OutputStyle,
     private readonly write: (line: string) => void,
     private readonly batch = 100,
+    private readonly waitMs = 300,
   ) {}
 
   push(row: T): void {
@@ -25,10 +27,14 @@ export class TableStream<T> {
     }
     this.buffer.push(row)
     if (this.buffer.length >= this.batch) this.flush()
+    // Filtered listings may take many pages to fill a batch: a person sees the first rows meanwhile.
+    else this.timer ??= setTimeout(() => this.flush(), this.waitMs).unref()
   }
 
   /** Prints what is buffered, e.g. when a page has arrived and the next may take a while. */
   flush(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
     if (this.buffer.length === 0) return
     if (!this.widths) {
       this.widths = columnWidths(cellsOf(this.buffer, this.columns), this.columns, this.style)
