@@ -1,5 +1,5 @@
-// Bundles the CLI with esbuild: each command (and the MCP server) is an entry, shared code and the
-// dependencies it uses (got, zod, cosmiconfig, ora, the MCP SDK) land in shared chunks. Loading a few
+// Bundles the CLI with esbuild: each command is an entry, with oclif, got, zod/mini, cosmiconfig and
+// ora in shared chunks; the MCP server (SDK, classic zod) is a second bundle that only `mcp serve` loads. Loading a few
 // files instead of hundreds of small modules is what makes `list --json` start fast. tsc checks types
 // (`npm run typecheck`); this only emits.
 import {build} from 'esbuild'
@@ -11,14 +11,25 @@ const walk = (dir) => fs.readdirSync(dir, {withFileTypes: true}).flatMap((e) => 
 const entryPoints = [path.join(root, 'src', 'main.ts'), ...walk(path.join(root, 'src', 'commands')).filter((f) => f.endsWith('.ts'))]
 
 if (!process.argv.includes('--help-text')) {
+// got imports HTTP/2 and response-cache support at load time (~25 ms of every start-up here); we use
+// neither (no `http2`, no `cache` option), so the bundle gets stand-ins that fail loudly if ever used.
+const unusedGotFeatures = {
+  name: 'unused-got-features',
+  setup(b) {
+    b.onResolve({filter: /^(http2-wrapper|cacheable-request)$/}, (args) => ({path: args.path, namespace: 'unused'}))
+    b.onLoad({filter: /.*/, namespace: 'unused'}, (args) => ({
+      contents:
+        args.path === 'http2-wrapper'
+          ? "const no = () => { throw new Error('codegenapi does not use HTTP/2') }; export default {auto: no, get globalAgent() { return no() }}"
+          : "export default class CacheableRequest { constructor() { throw new Error('codegenapi does not use a response cache') } }; export class CacheError extends Error {}",
+      loader: 'js',
+    }))
+  },
+}
+
 fs.rmSync(path.join(root, 'dist'), {recursive: true, force: true})
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints,
-  outdir: 'dist',
-  outbase: 'src',
-  entryNames: '[dir]/[name]',
-  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -30,6 +41,39 @@ await build({
   banner: {js: "import {createRequire as __cgCreateRequire} from 'node:module'; const require = __cgCreateRequire(import.meta.url);"},
   legalComments: 'none',
   logLevel: 'warning',
+}
+
+// The MCP server (src/mcp, with the SDK and classic zod) is a bundle of its own, loaded only by
+// `mcp serve`: shared chunks would otherwise make every CLI command load what only the server needs.
+const mcpEntries = walk(path.join(root, 'src', 'mcp')).filter((f) => f.endsWith('.ts'))
+const mcpDir = path.join(root, 'src', 'mcp') + path.sep
+const serverApart = {
+  name: 'mcp-server-apart',
+  setup(b) {
+    b.onResolve({filter: /\/mcp\//}, (args) => {
+      const target = path.resolve(args.resolveDir, args.path)
+      if (!args.importer.startsWith(mcpDir) && target.startsWith(mcpDir)) return {path: args.path, external: true}
+      return undefined
+    })
+  },
+}
+await build({
+  ...common,
+  entryPoints,
+  outdir: 'dist',
+  outbase: 'src',
+  entryNames: '[dir]/[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [unusedGotFeatures, serverApart],
+})
+await build({
+  ...common,
+  entryPoints: mcpEntries,
+  outdir: 'dist/mcp',
+  outbase: 'src/mcp',
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [unusedGotFeatures],
 })
 }
 

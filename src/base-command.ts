@@ -1,5 +1,5 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
-import {CodegenError, ExitCode} from './api/errors.js'
+import {ExitCode, isCodegenError} from './api/errors.js'
 import type {DebugLog} from './api/client.js'
 import {detectStyle, paint, type OutputStyle} from './output/format.js'
 import {extractJsonFields, pickFields} from './output/fields.js'
@@ -71,7 +71,7 @@ export abstract class BaseCommand extends Command {
     const debug = this.argv.includes('--debug') || /codegenapi/.test(process.env.DEBUG ?? '')
     let code: number
     let body: Record<string, unknown>
-    if (err instanceof CodegenError) {
+    if (isCodegenError(err)) {
       code = err.exitCode
       body = err.toJSON()
       if (debug && err.detail) body.detail = err.detail
@@ -95,8 +95,8 @@ export abstract class BaseCommand extends Command {
     const s = this.errStyle
     const lines = [`${paint(s, 'red', 'Error:')} ${String(body.message)}`]
     if (body.hint) lines.push(`${paint(s, 'dim', 'Hint:')} ${String(body.hint)}`)
-    if (debug && err instanceof CodegenError && err.detail) lines.push(`${paint(s, 'gray', 'Detail:')} ${err.detail}`)
-    if (debug && !(err instanceof CodegenError) && err.stack) lines.push(err.stack)
+    if (debug && isCodegenError(err) && err.detail) lines.push(`${paint(s, 'gray', 'Detail:')} ${err.detail}`)
+    if (debug && !isCodegenError(err) && err.stack) lines.push(err.stack)
     process.stderr.write(lines.join('\n') + '\n')
   }
 }

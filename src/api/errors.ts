@@ -78,6 +78,14 @@ export class CodegenError extends Error {
   }
 }
 
+/**
+ * True for a CodegenError from any copy of this module: the MCP server is a bundle of its own, so
+ * `instanceof` does not see its errors as ours.
+ */
+export function isCodegenError(error: unknown): error is CodegenError {
+  return error instanceof CodegenError || (error instanceof Error && error.name === 'CodegenError' && typeof (error as CodegenError).exitCode === 'number')
+}
+
 export const usageError = (message: string, hint?: string) => new CodegenError('usage', message, {hint})
 
 /** Maps an HTTP status to the error kind scripts can act on. */
