@@ -14,19 +14,15 @@ export default class Get extends ApiCommand {
 
   async run(): Promise<AgentRun> {
     const {args, flags} = await this.parse(Get)
-    const timeoutMs = flags.wait ? parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT) : 0
+    // A bad --timeout is refused before anything is sent.
+    if (flags.wait) parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
     const ctx = await this.context(flags)
     if (!flags.wait) {
       const run = await getRun(ctx, args.agentRunId).catch((error) => this.fromLocalState(args.agentRunId, error))
       this.out(runDetail(run, this.style))
       return run
     }
-    const {waitWithSpinner} = await import('../cli/wait.js')
-    const {run, timedOut, exitCode} = await waitWithSpinner(ctx, args.agentRunId, timeoutMs)
-    this.out(runDetail(run, this.style))
-    if (timedOut) this.note(`Timed out after ${flags.timeout ?? DEFAULT_WAIT_TIMEOUT}: agent run ${run.id} is still ${run.status}.`)
-    process.exitCode = exitCode
-    return run
+    return this.waitAndShow(ctx, args.agentRunId, flags.timeout)
   }
 
   /** The API is out of reach: a run the monitor recorded (watch, mcp serve) is still worth showing. */

@@ -5,8 +5,6 @@ import {positiveInt, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {parseMetadata, readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
 import {AGENT_TYPES} from '../services/runs.js'
-import {runDetail} from '../output/views.js'
-import {paint} from '../output/format.js'
 
 export default class New extends ApiCommand {
   static override summary = 'Start a new agent run.'
@@ -37,7 +35,8 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
   async run(): Promise<AgentRun> {
     const {flags} = await this.parse(New)
     // Everything local is checked before the first request: a mistake costs nothing.
-    const timeoutMs = flags.wait ? parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT) : 0
+    // A bad --timeout is refused before anything is sent.
+    if (flags.wait) parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
     const metadata = parseMetadata(flags.metadata)
     const query = await readPrompt(flags)
     const {imageFileToDataUri} = await import('../services/images.js')
@@ -57,23 +56,6 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
       images,
       parentRunId: flags.parent,
     })
-    await this.remember(ctx, run)
-    if (!flags.wait) {
-      this.out(`${paint(this.style, 'green', '✓')} Created agent run ${run.id} (${run.status ?? 'unknown'})${run.web_url ? `\n${run.web_url}` : ''}`)
-      return run
-    }
-    this.note(`Created agent run ${run.id}${run.web_url ? `: ${run.web_url}` : ''}`)
-    const {waitWithSpinner} = await import('../cli/wait.js')
-    const result = await waitWithSpinner(ctx, run.id, timeoutMs)
-    this.out(runDetail(result.run, this.style))
-    if (result.timedOut) this.note(`Timed out after ${flags.timeout ?? DEFAULT_WAIT_TIMEOUT}: agent run ${run.id} is still ${result.run.status}.`)
-    process.exitCode = result.exitCode
-    return result.run
-  }
-
-  /** The run goes into the local run state: `watch` (or an MCP server) follows it and its parent report. */
-  protected async remember(_ctx: unknown, run: AgentRun): Promise<void> {
-    const {rememberRun} = await import('../services/watch.js')
-    await rememberRun(run).catch((error) => this.warn(`Could not record run ${run.id} in the local run state: ${(error as Error).message}`))
+    return this.started(ctx, run, 'Created', flags)
   }
 }

@@ -6,8 +6,6 @@ import {positiveInt, runIdArg, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.j
 import {readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
 import {resumeRun} from '../services/runs.js'
-import {runDetail} from '../output/views.js'
-import {paint} from '../output/format.js'
 
 export default class Resume extends ApiCommand {
   static override summary = 'Resume a COMPLETE agent run with a follow-up prompt.'
@@ -33,21 +31,13 @@ export default class Resume extends ApiCommand {
     }
     const runId = args.agentRunId ?? flags['agent-run-id']
     if (runId === undefined) throw usageError('Which run? Give AGENT_RUN_ID or --agent-run-id.', 'Example: codegenapi resume 11745 --query "..."')
-    const timeoutMs = flags.wait ? parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT) : 0
+    // A bad --timeout is refused before anything is sent.
+    if (flags.wait) parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
     const query = await readPrompt(flags)
     const {imageFileToDataUri} = await import('../services/images.js')
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
     const ctx = await this.context(flags)
     const run = await resumeRun(ctx, {runId, query, task: flags.task, images})
-    if (!flags.wait) {
-      this.out(`${paint(this.style, 'green', '✓')} Resumed agent run ${run.id} (${run.status ?? 'unknown'})${run.web_url ? `\n${run.web_url}` : ''}`)
-      return run
-    }
-    const {waitWithSpinner} = await import('../cli/wait.js')
-    const result = await waitWithSpinner(ctx, run.id, timeoutMs)
-    this.out(runDetail(result.run, this.style))
-    if (result.timedOut) this.note(`Timed out after ${flags.timeout ?? DEFAULT_WAIT_TIMEOUT}: agent run ${run.id} is still ${result.run.status}.`)
-    process.exitCode = result.exitCode
-    return result.run
+    return this.started(ctx, run, 'Resumed', flags)
   }
 }
