@@ -1,4 +1,6 @@
 import {expect} from 'chai'
+import fs from 'node:fs'
+import path from 'node:path'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
@@ -65,6 +67,17 @@ describe('resume', () => {
     expect(res.code, res.stderr).to.equal(0)
     expect(resumes()[0].body).to.deep.include({agent_run_id: run.id, prompt: 'Also add tests'})
     expect(parseJson(res).status).to.equal('ACTIVE')
+  })
+
+  it('renders --task and attaches --image on resume', async () => {
+    const run = api.fake().runs.find((r: any) => r.status === 'COMPLETE')!
+    const img = path.join(api.box().home, 'a.gif')
+    fs.writeFileSync(img, Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'))
+    const res = await runCli(['resume', String(run.id), '--task', 'review', '--image', img, '--query', 'Check the edge cases'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    const body = resumes()[0].body
+    expect(body.prompt).to.match(/^Task: REVIEW\n\nReview the code/).and.to.contain('Check the edge cases')
+    expect(body.images[0]).to.match(/^data:image\/gif;base64,R0lGOD/)
   })
 
   it("accepts the seed's --agent_run_id and --agent-run-id", async () => {
