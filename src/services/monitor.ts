@@ -295,7 +295,7 @@ export class RunMonitor {
           if (!wanted.has(run.id)) continue
           wanted.delete(run.id)
           seen.add(run.id)
-          this.apply(run)
+          this.apply(run, true)
         }
         const last = items.at(-1)
         if (items.length < LIST_PAGE || !last) break
@@ -330,7 +330,7 @@ export class RunMonitor {
   }
 
   /** Records what the API said about a run and tells listeners. */
-  private apply(run: AgentRun): void {
+  private apply(run: AgentRun, batched = false): void {
     const s = this.sched.get(run.id)
     if (!s) return
     const previous = this.store.get(run.id)
@@ -353,7 +353,9 @@ export class RunMonitor {
       this.sched.delete(run.id)
     } else {
       // Nothing new: look less often (but a run someone waits for keeps the base interval).
-      s.interval = changed || this.waiters.has(run.id) ? this.intervalMs : Math.min(this.maxIntervalMs, Math.round(s.interval * 1.5))
+      // Seen through the list endpoint, a run costs nothing of its own: keep the base cadence, so a
+      // completion among hundreds of runs is noticed within one interval.
+      s.interval = changed || batched || this.waiters.has(run.id) ? this.intervalMs : Math.min(this.maxIntervalMs, Math.round(s.interval * 1.5))
       s.due = Date.now() + s.interval
     }
     this.store.put(record)
