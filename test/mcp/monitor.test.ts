@@ -129,6 +129,23 @@ describe('run monitor', () => {
     expect(api.calls.filter((c) => c.startsWith('run ')), 'single-run requests').to.deep.equal([])
   })
 
+  it('keeps the base cadence for runs it sees through the list endpoint, however long nothing changes', async () => {
+    monitor = makeMonitor({intervalMs: 20, maxIntervalMs: 10_000})
+    const ids = [21, 22, 23, 24, 25]
+    for (const id of ids) api.add(id)
+    for (const id of ids) monitor.watch(id)
+    // Many unchanged rounds: a per-run back-off would stretch the interval towards 10 s.
+    for (let i = 0; i < 60 && api.calls.filter((c) => c.startsWith('runs')).length < 12; i++) await new Promise((r) => setTimeout(r, 20))
+    const rounds = api.calls.filter((c) => c.startsWith('runs')).length
+    expect(rounds, 'list rounds while nothing changed').to.be.at.least(12)
+    const done = nextUpdate(monitor, (u) => u.record.id === 23 && u.terminal)
+    api.set(23, 'COMPLETE')
+    const before = api.calls.length
+    await done
+    // Noticed by the next round or two, not after a stretched interval.
+    expect(api.calls.length - before).to.be.at.most(2)
+  })
+
   it('asks for the runs the list does not show one by one', async () => {
     monitor = makeMonitor({batchThreshold: 2, maxListPages: 1})
     for (let id = 1; id <= 150; id++) api.add(id, 'COMPLETE')
