@@ -277,7 +277,7 @@ export function createServer(app: McpApp): {server: McpServer; dispose(): void} 
   }
 }
 
-async function connect(app: McpApp, transport: Transport): Promise<ServerHandle & {server: McpServer}> {
+export async function connect(app: McpApp, transport: Transport): Promise<ServerHandle & {server: McpServer}> {
   const {server, dispose} = createServer(app)
   let markClosed!: () => void
   const closed = new Promise<void>((resolve) => (markClosed = resolve))

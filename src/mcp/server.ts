@@ -73,6 +73,27 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   return {handle, shutdown, done}
 }
 
+/** `mcp serve --http`: every client its own session; the monitor, state and token are shared. */
+export async function startHttpServer(opts: ServeOptions & {host: string; port: number; authToken?: string}): Promise<RunningServer & {url: string}> {
+  const runtime = await createApp(opts)
+  const {serveHttp} = await import('./http.js')
+  const http = await serveHttp(runtime.app, {host: opts.host, port: opts.port, authToken: opts.authToken})
+  const resumed = runtime.start()
+  runtime.app.log('info', runtime.describe(`HTTP at ${http.url}${opts.authToken ? ' (bearer token required)' : ''}`, resumed.length))
+  let finished!: () => void
+  const done = new Promise<void>((resolve) => (finished = resolve))
+  let stopping: Promise<void> | undefined
+  const shutdown = (reason: string) =>
+    (stopping ??= (async () => {
+      runtime.app.log('debug', `Shutting down: ${reason}.`)
+      await http.close().catch(() => undefined)
+      await runtime.stop()
+      finished()
+    })())
+  const handle = {closed: done, close: () => shutdown('closed')}
+  return {handle, shutdown, done, url: http.url}
+}
+
 export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
   const env = opts.env ?? process.env
   const {tools, taskTools} = selectTools({readOnly: opts.readOnly, tools: opts.tools})

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {ApiCommand} from '../../api-command.js'
+import {usageError} from '../../api/errors.js'
 import {installStdioGuard} from '../../mcp/stdio-guard.js'
 
 export default class McpServe extends ApiCommand {
@@ -10,6 +11,8 @@ export default class McpServe extends ApiCommand {
     '<%= config.bin %> mcp serve',
     '<%= config.bin %> mcp serve --read-only',
     '<%= config.bin %> mcp serve --tools new,get_agent_run,wait_for_agent_run',
+    '<%= config.bin %> mcp serve --http --port 8080',
+    'CODEGENAPI_MCP_TOKEN=... <%= config.bin %> mcp serve --http --host 0.0.0.0',
   ]
   // No positional arguments: oclif would read stdin for a missing one and swallow the protocol.
   static override args = {}
@@ -19,6 +22,10 @@ export default class McpServe extends ApiCommand {
   static override flags = {
     'read-only': Flags.boolean({description: 'Offer only the tools that read (get, list, wait): no new runs, no resume, no config changes'}),
     tools: Flags.string({description: 'Offer only these tools (comma-separated names, with or without the codegenapi_ prefix)'}),
+    http: Flags.boolean({description: 'Serve over Streamable HTTP (at /mcp) instead of stdio'}),
+    host: Flags.string({description: 'With --http: address to bind (default 127.0.0.1; any other needs --auth-token)', default: '127.0.0.1', dependsOn: ['http']}),
+    port: Flags.integer({description: 'With --http: port (0 picks a free one)', default: 8080, min: 0, max: 65535, dependsOn: ['http']}),
+    'auth-token': Flags.string({description: 'With --http: bearer token every request must carry (better: CODEGENAPI_MCP_TOKEN)', env: 'CODEGENAPI_MCP_TOKEN'}),
   }
 
   override async init(): Promise<void> {
@@ -29,14 +36,27 @@ export default class McpServe extends ApiCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(McpServe)
-    const {startServer} = await import('../../mcp/server.js')
-    const server = await startServer({
+    const common = {
       readOnly: flags['read-only'],
       tools: flags.tools,
       overrides: {orgId: flags['org-id'], baseUrl: flags['base-url']},
       debug: Boolean(this.debugLogger(flags.debug)),
       version: this.config.version,
-    })
+    }
+    let server
+    if (flags.http) {
+      const {isLoopback} = await import('../../mcp/http.js')
+      if (!isLoopback(flags.host) && !flags['auth-token']) {
+        throw usageError(`Binding ${flags.host} exposes the server to other machines: it needs a bearer token.`, 'Set CODEGENAPI_MCP_TOKEN (or --auth-token), or bind 127.0.0.1.')
+      }
+      const {startHttpServer} = await import('../../mcp/server.js')
+      const started = await startHttpServer({...common, host: flags.host, port: flags.port, authToken: flags['auth-token']})
+      process.stderr.write(`codegenapi MCP server listening on ${started.url}\n`)
+      server = started
+    } else {
+      const {startServer} = await import('../../mcp/server.js')
+      server = await startServer(common)
+    }
     const stop = (reason: string) => {
       // Shutdown writes the state and closes; should anything hang, leave anyway.
       setTimeout(() => process.exit(0), 5000).unref()
