@@ -23,8 +23,8 @@ export default class McpServe extends ApiCommand {
     'read-only': Flags.boolean({description: 'Offer only the tools that read (get, list, wait): no new runs, no resume, no config changes'}),
     tools: Flags.string({description: 'Offer only these tools (comma-separated names, with or without the codegenapi_ prefix)'}),
     http: Flags.boolean({description: 'Serve over Streamable HTTP (at /mcp) instead of stdio'}),
-    host: Flags.string({description: 'With --http: address to bind (default 127.0.0.1; any other needs --auth-token)', default: '127.0.0.1', dependsOn: ['http']}),
-    port: Flags.integer({description: 'With --http: port (0 picks a free one)', default: 8080, min: 0, max: 65535, dependsOn: ['http']}),
+    host: Flags.string({description: 'With --http: address to bind (default 127.0.0.1; any other needs --auth-token)', dependsOn: ['http']}),
+    port: Flags.integer({description: 'With --http: port (default 8080; 0 picks a free one)', min: 0, max: 65535, dependsOn: ['http']}),
     'auth-token': Flags.string({description: 'With --http: bearer token every request must carry (better: CODEGENAPI_MCP_TOKEN)', env: 'CODEGENAPI_MCP_TOKEN'}),
   }
 
@@ -46,11 +46,12 @@ export default class McpServe extends ApiCommand {
     let server
     if (flags.http) {
       const {isLoopback} = await import('../../mcp/http.js')
-      if (!isLoopback(flags.host) && !flags['auth-token']) {
-        throw usageError(`Binding ${flags.host} exposes the server to other machines: it needs a bearer token.`, 'Set CODEGENAPI_MCP_TOKEN (or --auth-token), or bind 127.0.0.1.')
+      const host = flags.host ?? '127.0.0.1'
+      if (!isLoopback(host) && !flags['auth-token']) {
+        throw usageError(`Binding ${host} exposes the server to other machines: it needs a bearer token.`, 'Set CODEGENAPI_MCP_TOKEN (or --auth-token), or bind 127.0.0.1.')
       }
       const {startHttpServer} = await import('../../mcp/server.js')
-      const started = await startHttpServer({...common, host: flags.host, port: flags.port, authToken: flags['auth-token']})
+      const started = await startHttpServer({...common, host, port: flags.port ?? 8080, authToken: flags['auth-token']})
       process.stderr.write(`codegenapi MCP server listening on ${started.url}\n`)
       server = started
     } else {
