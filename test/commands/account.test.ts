@@ -105,6 +105,17 @@ describe('open, --json fields, --wide', () => {
     expect(res.stdout.trim()).to.equal(run.web_url)
   })
 
+  it('on a terminal that supports them, PR and web links are clickable (OSC 8), and colour follows NO_COLOR', async () => {
+    const run = api.fake().runs.find((r: any) => r.github_pull_requests?.length && r.web_url)!
+    const tty = await runOnTty(['get', String(run.id)], {env: api.env({FORCE_HYPERLINK: '1', NO_COLOR: undefined}), steps: []})
+    expect(tty.code).to.equal(0)
+    expect(tty.output).to.contain(`\u001b]8;;${run.web_url}\u001b\\`)
+    expect(tty.output).to.match(/\u001b\[3\dm/) // coloured status
+    const plain = await runOnTty(['get', String(run.id)], {env: api.env({NO_COLOR: '1'}), steps: []})
+    expect(plain.output).not.to.match(/\u001b\[3\dm/)
+    expect(plain.output).not.to.contain('\u001b]8;;')
+  })
+
   it('--json id,status keeps only those fields, for lists and single objects', async () => {
     const list = parseJson<any[]>(await runCli(['list', '--limit', '3', '--json', 'id,status,web_url'], {env: api.env()}))
     expect(list).to.have.length(3)
