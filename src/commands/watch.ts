@@ -34,6 +34,12 @@ Exit codes: 0 all COMPLETE, 6 one ended otherwise, 124 timed out.`
       process.stdout.write(lines.join('\n') + '\n')
       drawn = lines.length
     }
+    // On a terminal the board shows what is known at once, then redraws in place on each change.
+    for (const id of ids.length > 0 ? ids : session.store.active().map((r) => r.id)) {
+      const known = session.store.get(id)
+      if (known) board.set(id, known)
+    }
+    if (live && board.size > 0) draw()
     const prsSeen = new Map<number, number>()
     const outcome = await watchRuns(session, ids, {
       timeoutMs,

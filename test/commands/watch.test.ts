@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import fs from 'node:fs'
 import path from 'node:path'
-import {parseJson, runCli} from '../helpers/cli.js'
+import {parseJson, runCli, runOnTty} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
 const stateOf = (home: string) => JSON.parse(fs.readFileSync(path.join(home, '.local', 'state', 'codegenapi', 'runs.json'), 'utf8')).runs
@@ -17,6 +17,15 @@ describe('watch', () => {
     expect(res.stdout).to.match(new RegExp(`run ${run.id}  ACTIVE -> COMPLETE`))
     expect(res.stdout).to.match(new RegExp(`run ${run.id}  PR .*https://github.com/`))
     expect(res.stdout).to.match(new RegExp(`run ${run.id}  COMPLETE  Zeeeepa/codegen.py`))
+  })
+
+  it('on a terminal, redraws a live board in place', async () => {
+    const run = parseJson(await runCli(['new', '--query', 'q', '--json'], {env: env()}))
+    const res = await runOnTty(['watch', String(run.id)], {env: env(), steps: []})
+    expect(res.code, res.output).to.equal(0)
+    expect(res.output).to.match(/\u001b\[\d+A\u001b\[0J/) // cursor up, clear: the board is redrawn
+    expect(res.output).to.contain(`run ${run.id}  COMPLETE`)
+    expect(res.output).not.to.contain('ACTIVE -> COMPLETE') // no log lines on a terminal
   })
 
   it('with no ids watches the runs `new` recorded in the local state', async () => {
