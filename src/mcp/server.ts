@@ -56,21 +56,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const runtime = await createApp(opts)
   const {serveStdio} = await import('./sdk.js')
   const handle = await serveStdio(runtime.app)
-  const resumed = runtime.start()
-  runtime.app.log('info', runtime.describe('stdio', resumed.length))
-
-  let finished!: () => void
-  const done = new Promise<void>((resolve) => (finished = resolve))
-  let stopping: Promise<void> | undefined
-  const shutdown = (reason: string) =>
-    (stopping ??= (async () => {
-      runtime.app.log('debug', `Shutting down: ${reason}.`)
-      await runtime.stop()
-      await handle.close().catch(() => undefined)
-      finished()
-    })())
-  void handle.closed.then(() => shutdown('the client closed the connection'))
-  return {handle, shutdown, done}
+  runtime.app.log('info', runtime.describe('stdio', runtime.start().length))
+  const running = lifecycle(runtime, async () => {
+    // The monitor's state is written before the transport goes.
+    await runtime.stop()
+    await handle.close().catch(() => undefined)
+  })
+  void handle.closed.then(() => running.shutdown('the client closed the connection'))
+  return {...running, handle}
 }
 
 /** `mcp serve --http`: every client its own session; the monitor, state and token are shared. */
@@ -78,20 +71,26 @@ export async function startHttpServer(opts: ServeOptions & {host: string; port: 
   const runtime = await createApp(opts)
   const {serveHttp} = await import('./http.js')
   const http = await serveHttp(runtime.app, {host: opts.host, port: opts.port, authToken: opts.authToken})
-  const resumed = runtime.start()
-  runtime.app.log('info', runtime.describe(`HTTP at ${http.url}${opts.authToken ? ' (bearer token required)' : ''}`, resumed.length))
+  runtime.app.log('info', runtime.describe(`HTTP at ${http.url}${opts.authToken ? ' (bearer token required)' : ''}`, runtime.start().length))
+  const running = lifecycle(runtime, async () => {
+    await http.close().catch(() => undefined)
+    await runtime.stop()
+  })
+  return {...running, handle: {closed: running.done, close: () => running.shutdown('closed')}, url: http.url}
+}
+
+/** Shutdown once, whatever asks for it first (client gone, signal); `done` resolves when it is over. */
+function lifecycle(runtime: AppRuntime, close: () => Promise<void>): Omit<RunningServer, 'handle'> {
   let finished!: () => void
   const done = new Promise<void>((resolve) => (finished = resolve))
   let stopping: Promise<void> | undefined
   const shutdown = (reason: string) =>
     (stopping ??= (async () => {
       runtime.app.log('debug', `Shutting down: ${reason}.`)
-      await http.close().catch(() => undefined)
-      await runtime.stop()
+      await close()
       finished()
     })())
-  const handle = {closed: done, close: () => shutdown('closed')}
-  return {handle, shutdown, done, url: http.url}
+  return {shutdown, done}
 }
 
 export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
