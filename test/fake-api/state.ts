@@ -116,19 +116,7 @@ export class FakeState {
 
   createRun(orgId: number, input: CreateInput, creatorId: number, now = Date.now()): FakeRun {
     const id = this.nextRunId()
-    const run: FakeRun = {
-      id,
-      organization_id: orgId,
-      status: 'ACTIVE',
-      created_at: iso(now),
-      web_url: webUrl(id),
-      result: null,
-      summary: null,
-      source_type: 'API',
-      github_pull_requests: [],
-      metadata: input.metadata ?? null,
-      creator_id: creatorId,
-    }
+    const run = this.blankRun(id, now, {organization_id: orgId, status: 'ACTIVE', metadata: input.metadata ?? null, creator_id: creatorId})
     this.insert(run)
     const repo = this.repos(orgId).find((r) => r.id === input.repo_id)
     if (repo) this.runRepo.set(id, repo.full_name)
@@ -214,7 +202,20 @@ export class FakeState {
     const {logs, ...fields} = partial
     const id = fields.id ?? this.nextRunId()
     if (this.findRun(id)) throw new Error(`fake API: run ${id} exists`)
-    const run: FakeRun = {
+    const run = this.blankRun(id, now, fields)
+    this.insert(run)
+    const base: AgentRunLog = {agent_run_id: id, created_at: run.created_at, tool_name: null, message_type: 'ACTION', thought: null, observation: null, tool_input: null, tool_output: null}
+    this.logs.set(id, (logs ?? []).map((l) => ({...base, ...l, agent_run_id: id})))
+    if (live) {
+      run.status = 'ACTIVE'
+      this.start(run, now)
+    }
+    return run
+  }
+
+  /** A run as the API creates it (source API, no result yet), with `fields` laid over it. */
+  private blankRun(id: number, now: number, fields: Partial<FakeRun>): FakeRun {
+    return {
       id,
       organization_id: this.seedConfig.orgId,
       status: 'COMPLETE',
@@ -228,13 +229,5 @@ export class FakeState {
       creator_id: this.seedConfig.userId,
       ...fields,
     }
-    this.insert(run)
-    const base: AgentRunLog = {agent_run_id: id, created_at: run.created_at, tool_name: null, message_type: 'ACTION', thought: null, observation: null, tool_input: null, tool_output: null}
-    this.logs.set(id, (logs ?? []).map((l) => ({...base, ...l, agent_run_id: id})))
-    if (live) {
-      run.status = 'ACTIVE'
-      this.start(run, now)
-    }
-    return run
   }
 }
