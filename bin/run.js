@@ -1,28 +1,41 @@
 #!/usr/bin/env node
+'use strict'
+// CommonJS (bin/package.json): an ES module entry would start Node's ESM loader, a few ms of every run.
 // Two answers need no framework: `--version`, and the top-level `--help` (rendered at build time).
 // Scripts and people call them often; they should cost about a bare `node`.
+const {readFileSync} = require('node:fs')
+const path = require('node:path')
+
+const ROOT = path.join(__dirname, '..')
 const argv = process.argv.slice(2)
 const fast = argv.length === 1 ? argv[0] : null
+
 if (fast === '--version' || fast === '-v') {
-  const {readFileSync} = await import('node:fs')
-  const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-  process.stdout.write(`codegenapi/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
-} else if ((fast === '--help' || fast === '-h') && !process.env.CODEGENAPI_NO_HELP_CACHE && (await printCachedHelp())) {
+  process.stdout.write(`${versionLine()}\n`)
+} else if ((fast === '--help' || fast === '-h') && !process.env.CODEGENAPI_NO_HELP_CACHE && printCachedHelp()) {
   // done
 } else {
-  const {execute} = await import('../dist/main.js')
-  await execute({dir: import.meta.url})
+  // The bundle runs from V8's code cache, where Node 20 gives `import()` no loader: it imports ES
+  // modules (the MCP server, oclif's plugins) through this one.
+  globalThis[Symbol.for('codegenapi.import')] = (url) => import(url)
+  require('./load-cli.cjs').runCli(argv, readPackageJson())
 }
 
-async function printCachedHelp() {
-  const {readFileSync} = await import('node:fs')
+function readPackageJson() {
+  return JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+}
+
+function versionLine() {
+  return `codegenapi/${readPackageJson().version} ${process.platform}-${process.arch} node-${process.version}`
+}
+
+function printCachedHelp() {
   let text
   try {
-    text = readFileSync(new URL('../dist/help.txt', import.meta.url), 'utf8')
+    text = readFileSync(path.join(ROOT, 'dist', 'help.txt'), 'utf8')
   } catch {
     return false
   }
-  const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-  process.stdout.write(text.replace('{{VERSION}}', `codegenapi/${version} ${process.platform}-${process.arch} node-${process.version}`))
+  process.stdout.write(text.replace('{{VERSION}}', versionLine()))
   return true
 }

@@ -1,18 +1,29 @@
-// Bundles the CLI with esbuild: each command is an entry, with oclif, got, zod/mini, cosmiconfig and
-// ora in shared chunks; the MCP server (SDK, classic zod) is a second bundle that only `mcp serve` loads. Loading a few
-// files instead of hundreds of small modules is what makes `list --json` start fast. tsc checks types
-// (`npm run typecheck`); this only emits.
+// npm run build: `node scripts/build.mjs && oclif manifest && node scripts/build.mjs --after-manifest`.
+//
+// 1. dist/cli.cjs: every command with oclif, got, zod/mini and our services in ONE CommonJS file, which
+//    bin/load-cli.cjs runs from a V8 code cache (a CommonJS script can take one on Node 20; an ES module
+//    cannot). One file instead of hundreds of modules, compiled code instead of source: that is what
+//    makes `list --json` start fast.
+// 2. dist/mcp/: the MCP server (src/mcp, with the SDK and classic zod), an ES module bundle of its own
+//    that only `mcp serve` loads.
+// 3. After `oclif manifest`: the top-level help text, and the code cache, made by a real run of
+//    `list --json` against a throwaway local server so that the functions a command runs are in it.
+// tsc checks types (`npm run typecheck`); this only emits.
 import {build} from 'esbuild'
+import {createHash} from 'node:crypto'
+import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
 import path from 'node:path'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+const dist = path.join(root, 'dist')
+const {version} = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const walk = (dir) => fs.readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
-const entryPoints = [path.join(root, 'src', 'main.ts'), ...walk(path.join(root, 'src', 'commands')).filter((f) => f.endsWith('.ts'))]
 
-if (!process.argv.includes('--help-text')) {
-// got imports HTTP/2 and response-cache support at load time (~25 ms of every start-up here); we use
-// neither (no `http2`, no `cache` option), so the bundle gets stand-ins that fail loudly if ever used.
+// got imports HTTP/2 and response-cache support at load time; we use neither (no `http2`, no `cache`
+// option), so the bundle gets stand-ins that fail loudly if ever used.
 const unusedGotFeatures = {
   name: 'unused-got-features',
   setup(b) {
@@ -27,67 +38,183 @@ const unusedGotFeatures = {
   },
 }
 
-fs.rmSync(path.join(root, 'dist'), {recursive: true, force: true})
+// Small source patches of dependencies, each for start-up time or for the code cache; the build fails
+// if a patch no longer applies, so an upgrade cannot drop one silently.
+const PATCHES = [
+  {
+    // oclif loads ES module plugins (help, not-found, autocomplete) with import(), which has no loader in
+    // a script run from a code cache on Node 20: it goes through the importer bin/run.js provides.
+    file: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/,
+    from: 'await import(',
+    to: "await globalThis[Symbol.for('codegenapi.import')](",
+  },
+  {
+    // oclif checks the Node version against the engines of the package.json it finds beside its own
+    // code: in our bundle that is ours, which npm already enforces. Reading it and semver: ~3 ms.
+    file: /@oclif[\\/]core[\\/]lib[\\/]index\.js$/,
+    from: '\ncheckNodeVersion();',
+    to: '\n',
+  },
+  {
+    // oclif sorts the manifest's command ids with localeCompare, whose first call starts ICU's collator
+    // (~10 ms of every run); ids are lower-case ASCII, where code-point order is the same.
+    file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
+    from: '.sort((a, b) => a.id.localeCompare(b.id))',
+    to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
+  },
+  {
+    // got's type checker builds two Intl.ListFormat at load time (ICU start-up, ~5 ms) for assertion
+    // messages we never show: made on first use instead.
+    file: /@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/,
+    from: /const (andFormatter|orFormatter) = new Intl\.ListFormat\(([^;]*)\);/g,
+    to: (_, name, args) => `let ${name}Lazy; const ${name} = {format: (values) => (${name}Lazy ??= new Intl.ListFormat(${args})).format(values)};`,
+  },
+]
+
+const dependencyPatches = {
+  name: 'dependency-patches',
+  setup(b) {
+    for (const patch of PATCHES) {
+      b.onLoad({filter: patch.file}, (args) => {
+        const text = fs.readFileSync(args.path, 'utf8')
+        const patched = typeof patch.from === 'string' ? text.replaceAll(patch.from, patch.to) : text.replace(patch.from, patch.to)
+        if (patched === text) throw new Error(`${args.path} no longer matches ${patch.from}: review PATCHES in scripts/build.mjs`)
+        return {contents: patched, loader: 'js'}
+      })
+    }
+  },
+}
+
 const common = {
   absWorkingDir: root,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  // cosmiconfig's TypeScript loader is never used (executable config files are refused).
+  // cosmiconfig's TypeScript loader is never used (executable config files are refused); oclif's plugins
+  // stay packages of their own, loaded only for `help`, `autocomplete` and unknown commands.
   external: ['@oclif/plugin-*', 'typescript'],
-  // CommonJS dependencies inside an ESM bundle still call require() for Node's built-ins.
-  banner: {js: "import {createRequire as __cgCreateRequire} from 'node:module'; const require = __cgCreateRequire(import.meta.url);"},
+  define: {__CODEGENAPI_VERSION__: JSON.stringify(version)},
   legalComments: 'none',
   logLevel: 'warning',
 }
 
-// The MCP server (src/mcp, with the SDK and classic zod) is a bundle of its own, loaded only by
-// `mcp serve`: shared chunks would otherwise make every CLI command load what only the server needs.
-const mcpEntries = walk(path.join(root, 'src', 'mcp')).filter((f) => f.endsWith('.ts'))
-const mcpDir = path.join(root, 'src', 'mcp') + path.sep
-const serverApart = {
-  name: 'mcp-server-apart',
-  setup(b) {
-    b.onResolve({filter: /\/mcp\//}, (args) => {
-      const target = path.resolve(args.resolveDir, args.path)
-      if (!args.importer.startsWith(mcpDir) && target.startsWith(mcpDir)) return {path: args.path, external: true}
-      return undefined
-    })
-  },
-}
-await build({
-  ...common,
-  entryPoints,
-  outdir: 'dist',
-  outbase: 'src',
-  entryNames: '[dir]/[name]',
-  chunkNames: 'chunks/[name]-[hash]',
-  plugins: [unusedGotFeatures, serverApart],
-})
-await build({
-  ...common,
-  entryPoints: mcpEntries,
-  outdir: 'dist/mcp',
-  outbase: 'src/mcp',
-  entryNames: '[name]',
-  chunkNames: 'chunks/[name]-[hash]',
-  plugins: [unusedGotFeatures],
-})
+/**
+ * The command table oclif's explicit discovery reads, one entry per file under src/commands. Each
+ * entry is a getter: a command's module (and what it imports) is evaluated only when that command runs.
+ */
+function commandsEntry() {
+  const files = walk(path.join(root, 'src', 'commands')).filter((f) => f.endsWith('.ts')).sort()
+  const entry = (f) => {
+    const id = path.relative(path.join(root, 'src', 'commands'), f).replace(/\.ts$/, '').split(path.sep).join(':')
+    return `  get ${JSON.stringify(id)}() { return require('./${path.relative(root, f).split(path.sep).join('/')}').default },`
+  }
+  return ["export {run} from './src/cli.ts'", 'export const COMMANDS = {', ...files.map(entry), '}'].join('\n')
 }
 
-// `codegenapi --help` is the same text on every call: rendered once here (after `oclif manifest`,
-// see package.json), printed by bin/run.js without loading oclif. The version line is filled in at
-// run time.
-export async function renderRootHelp() {
-  const {execFileSync} = await import('node:child_process')
+async function bundleCli() {
+  const file = path.join(dist, 'cli.cjs')
+  const result = await build({
+    ...common,
+    stdin: {contents: commandsEntry(), resolveDir: root, sourcefile: 'commands-entry.ts', loader: 'ts'},
+    format: 'cjs',
+    outfile: file,
+    // In one CommonJS file import.meta.url is the bundle's own URL: files of the package are found from it.
+    define: {...common.define, 'import.meta.url': '__cgBundleUrl'},
+    banner: {js: "var __cgBundleUrl = require('node:url').pathToFileURL(__filename).href;"},
+    plugins: [unusedGotFeatures, dependencyPatches],
+    metafile: true,
+    // Less source to read and keep in memory; names stay (oclif and our errors go by class names).
+    minifyWhitespace: true,
+    minifySyntax: true,
+  })
+  const ours = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('src/'))
+  const mcp = ours.filter((f) => f.startsWith('src/mcp/'))
+  if (mcp.length) throw new Error(`The CLI bundle must not contain the MCP server (load it through src/mcp-loader.ts): ${mcp.join(', ')}`)
+  // esbuild keeps import() of what it does not bundle, and such an import() fails in code run from the
+  // cache: Node's built-ins are imported statically (the module that needs one is itself loaded lazily).
+  const builtinImports = ours.filter((f) => /\bimport\(\s*['"]node:/.test(fs.readFileSync(path.join(root, f), 'utf8')))
+  if (builtinImports.length) throw new Error(`import('node:...') fails in the CLI bundle; import it statically: ${builtinImports.join(', ')}`)
+  // The first line names the content: a user's code cache is kept per bundle (bin/load-cli.cjs).
+  const code = fs.readFileSync(file, 'utf8')
+  // ASCII, so bin/load-cli.cjs can read it as latin1. esbuild escapes non-ASCII text except inside
+  // regular expressions (ansi-regex has a raw U+009B), where a \u escape means the same.
+  const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  fs.writeFileSync(file, `// codegenapi build ${createHash('sha256').update(ascii).digest('hex').slice(0, 16)}\n${ascii}`)
+}
+
+async function bundleMcp() {
+  await build({
+    ...common,
+    entryPoints: walk(path.join(root, 'src', 'mcp')).filter((f) => f.endsWith('.ts')),
+    format: 'esm',
+    splitting: true,
+    outdir: 'dist/mcp',
+    outbase: 'src/mcp',
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    // CommonJS dependencies inside an ESM bundle still call require() for Node's built-ins.
+    banner: {js: "import {createRequire as __cgCreateRequire} from 'node:module'; const require = __cgCreateRequire(import.meta.url);"},
+    plugins: [unusedGotFeatures, dependencyPatches],
+  })
+}
+
+// `codegenapi --help` is the same text on every call: rendered once here, printed by bin/run.js
+// without loading oclif. The version line is filled in at run time.
+function renderRootHelp() {
   const text = execFileSync(process.execPath, [path.join(root, 'bin', 'run.js'), '--help'], {
-    env: {...process.env, COLUMNS: '80', NO_COLOR: '1', CODEGENAPI_NO_HELP_CACHE: '1'},
+    env: {...process.env, COLUMNS: '80', NO_COLOR: '1', CODEGENAPI_NO_HELP_CACHE: '1', CODEGENAPI_NO_CODE_CACHE: '1'},
     encoding: 'utf8',
   })
-  const {version} = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
   const versionLine = `codegenapi/${version} ${process.platform}-${process.arch} node-${process.version}`
-  fs.writeFileSync(path.join(root, 'dist', 'help.txt'), text.replace(versionLine, '{{VERSION}}'))
+  fs.writeFileSync(path.join(dist, 'help.txt'), text.replace(versionLine, '{{VERSION}}'))
 }
-if (process.argv.includes('--help-text')) await renderRootHelp()
+
+/** A stand-in API for the training run: one agent run, in the shape the contract gives. */
+function startTrainingApi() {
+  const run = {
+    id: 1, organization_id: 1, status: 'COMPLETE', created_at: new Date().toISOString(), web_url: 'https://codegen.com/agent/trace/1',
+    result: 'done', summary: null, source_type: 'API', github_pull_requests: [], metadata: null,
+  }
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, {'content-type': 'application/json'})
+    res.end(JSON.stringify({items: [run], total: 1, page: 1, size: 1, pages: 1}))
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+/** The code cache of a real `list --json` run: bin/load-cli.cjs writes it at exit; it becomes dist's. */
+async function makeCodeCache() {
+  for (const f of fs.readdirSync(dist)) if (/^cli-.*\.cache$/.test(f)) fs.rmSync(path.join(dist, f))
+  const server = await startTrainingApi()
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenapi-build-'))
+  try {
+    await new Promise((resolve, reject) => {
+      const env = {
+        PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config'), XDG_STATE_HOME: path.join(home, 'state'),
+        CODEGEN_API_BASE_URL: `http://127.0.0.1:${server.address().port}`, CODEGEN_API_TOKEN: 'build-training', CODEGEN_ORG_ID: '1', CODEGENAPI_NO_PROJECT_CONFIG: '1',
+      }
+      import('node:child_process').then(({execFile}) =>
+        execFile(process.execPath, [path.join(root, 'bin', 'run.js'), 'list', '--json', '--limit', '1'], {env, cwd: home}, (error, stdout, stderr) =>
+          error ? reject(new Error(`training run failed: ${stderr}`)) : resolve(stdout),
+        ),
+      )
+    })
+    const dir = path.join(home, 'cache', 'codegenapi', 'code-cache')
+    const [made] = fs.readdirSync(dir).filter((f) => f.endsWith('.bin'))
+    if (!made) throw new Error('the training run wrote no code cache')
+    const target = path.join(dist, `cli-${process.version}-${process.arch}.cache`)
+    fs.copyFileSync(path.join(dir, made), target)
+    fs.chmodSync(target, 0o644)
+  } finally {
+    server.close()
+    fs.rmSync(home, {recursive: true, force: true})
+  }
+}
+
+if (process.argv.includes('--after-manifest')) {
+  renderRootHelp()
+  await makeCodeCache()
+} else {
+  fs.rmSync(dist, {recursive: true, force: true})
+  await Promise.all([bundleCli(), bundleMcp()])
+}

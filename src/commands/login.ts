@@ -1,4 +1,5 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
+import {createInterface} from 'node:readline/promises'
 import {BaseCommand} from '../base-command.js'
 import {usageError} from '../api/errors.js'
 import {readSecret, readStdin} from '../cli/input.js'
@@ -40,7 +41,6 @@ export default class Login extends BaseCommand {
     if (!process.stdin.isTTY || !process.stderr.isTTY) {
       throw usageError(`You belong to ${orgs.length} organizations: pass --org-id (${orgs.map((o) => `${o.id} ${o.name}`).join(', ')}).`)
     }
-    const {createInterface} = await import('node:readline/promises')
     orgs.forEach((o, i) => process.stderr.write(`  ${i + 1}) ${o.name} (${o.id})\n`))
     const rl = createInterface({input: process.stdin, output: process.stderr})
     try {

@@ -46,7 +46,7 @@ describe('login, logout, whoami', () => {
         ['Organization [1-2]', '1\r'],
       ],
     })
-    expect(res.unanswered).to.deep.equal([])
+    expect(res.unanswered, res.output).to.deep.equal([])
     expect(res.code, res.output).to.equal(0)
     expect(res.output).not.to.contain(token) // typed, but never echoed
     expect(res.output).to.contain('Logged in as ada-dev')

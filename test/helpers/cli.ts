@@ -59,11 +59,13 @@ export interface RunOptions {
   input?: string
   cwd?: string
   timeoutMs?: number
+  /** Options for node itself, before bin/run.js (e.g. V8 flags). */
+  nodeArgs?: string[]
 }
 
 export function runCli(args: string[], opts: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
       env: opts.env,
       cwd: opts.cwd ?? opts.env.HOME,
       stdio: ['pipe', 'pipe', 'pipe'],

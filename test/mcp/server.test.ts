@@ -58,7 +58,7 @@ describe('mcp serve', function () {
   const api = useFakeApi({runDurationMs: 10 * 60_000})
 
   before(function () {
-    if (!fs.existsSync(path.resolve('dist/commands/mcp/serve.js'))) throw new Error('Build first: npm run build')
+    if (!fs.existsSync(path.resolve('dist/cli.cjs'))) throw new Error('Build first: npm run build')
   })
 
   describe('tools/list', () => {

@@ -1,6 +1,7 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {fileURLToPath} from 'node:url'
 import {BaseCommand} from '../../base-command.js'
+import {packageFile} from '../../version.js'
 import {installMcpServer, MCP_CLIENTS, type InstallResult} from '../../services/mcp-install.js'
 
 export default class McpInstall extends BaseCommand {
@@ -21,7 +22,7 @@ export default class McpInstall extends BaseCommand {
 
   async run(): Promise<InstallResult> {
     const {flags} = await this.parse(McpInstall)
-    const binPath = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
+    const binPath = fileURLToPath(packageFile('bin/run.js'))
     const result = await installMcpServer({client: flags.client, dryRun: flags['dry-run'], withToken: flags['with-token'], name: flags.name, binPath, file: flags.file})
     const entry = JSON.stringify({[result.name]: result.entry}, null, 2)
     if (result.written) {

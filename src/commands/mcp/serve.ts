@@ -1,7 +1,7 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../api-command.js'
 import {usageError} from '../../api/errors.js'
-import {installStdioGuard} from '../../mcp/stdio-guard.js'
+import {loadMcpHttp, loadMcpServer, loadStdioGuard} from '../../mcp-loader.js'
 
 export default class McpServe extends ApiCommand {
   static override hidden = true
@@ -30,6 +30,7 @@ export default class McpServe extends ApiCommand {
 
   override async init(): Promise<void> {
     // Before anything else can print: console.log & co. and stray stdout writes go to stderr.
+    const {installStdioGuard} = await loadStdioGuard()
     installStdioGuard()
     await super.init()
   }
@@ -45,17 +46,17 @@ export default class McpServe extends ApiCommand {
     }
     let server
     if (flags.http) {
-      const {isLoopback} = await import('../../mcp/http.js')
+      const {isLoopback} = await loadMcpHttp()
       const host = flags.host ?? '127.0.0.1'
       if (!isLoopback(host) && !flags['auth-token']) {
         throw usageError(`Binding ${host} exposes the server to other machines: it needs a bearer token.`, 'Set CODEGENAPI_MCP_TOKEN (or --auth-token), or bind 127.0.0.1.')
       }
-      const {startHttpServer} = await import('../../mcp/server.js')
+      const {startHttpServer} = await loadMcpServer()
       const started = await startHttpServer({...common, host, port: flags.port ?? 8080, authToken: flags['auth-token']})
       process.stderr.write(`codegenapi MCP server listening on ${started.url}\n`)
       server = started
     } else {
-      const {startServer} = await import('../../mcp/server.js')
+      const {startServer} = await loadMcpServer()
       server = await startServer(common)
     }
     const stop = (reason: string) => {

@@ -1,0 +1,105 @@
+// Loads the CLI bundle (dist/cli.cjs) with a V8 code cache, as Node 22's module compile cache would:
+// compiling oclif, got and our code from source is half of every start-up; deserializing the compiled
+// code is a fraction of that. The build's cache serves the Node that built the package. Where V8
+// rejects it (another Node version, V8 flags in NODE_OPTIONS), the code is compiled from source once
+// and this user's own cache (per bundle, Node and flags) is written at exit and used from then on.
+// CODEGENAPI_NO_CODE_CACHE=1 turns it off.
+'use strict'
+const fs = require('node:fs')
+const path = require('node:path')
+const os = require('node:os')
+const vm = require('node:vm')
+const Module = require('node:module')
+
+const DIST = path.join(__dirname, '..', 'dist')
+const BUNDLE = path.join(DIST, 'cli.cjs')
+const TAG = `${process.version}-${process.arch}`
+
+/** Where this user's code cache lives: the same rule as src/services/paths.ts cacheDir(). */
+function userCacheDir(env = process.env) {
+  if (env.CODEGENAPI_CACHE_DIR) return path.join(env.CODEGENAPI_CACHE_DIR, 'code-cache')
+  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'codegenapi', 'code-cache')
+  if (process.platform === 'win32' && env.LOCALAPPDATA) return path.join(env.LOCALAPPDATA, 'codegenapi', 'cache', 'code-cache')
+  return path.join(os.homedir(), '.cache', 'codegenapi', 'code-cache')
+}
+
+/** The build's first line names the bundle's content hash: a user cache is kept per bundle and Node. */
+function buildId(source) {
+  return /^\/\/ codegenapi build ([0-9a-f]+)/.exec(source)?.[1] ?? 'dev'
+}
+
+function readOrUndefined(file) {
+  try {
+    return fs.readFileSync(file)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * V8 accepts a cache only under the flags it was made with (NODE_OPTIONS, node's own options): the
+ * user's caches are kept per flag set, so runs with and without, say, --max-old-space-size do not
+ * keep replacing each other's cache.
+ */
+function flagsTag(env) {
+  const flags = [...process.execArgv, env.NODE_OPTIONS ?? ''].join(' ').trim()
+  return flags ? `-${require('node:crypto').createHash('sha256').update(flags).digest('hex').slice(0, 8)}` : ''
+}
+
+/** Writes atomically (temp file, then rename) so a concurrent run never reads half a cache. */
+function writeCache(file, data, keepPrefix) {
+  try {
+    const dir = path.dirname(file)
+    fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+    const tmp = `${file}.${process.pid}.tmp`
+    fs.writeFileSync(tmp, data, {mode: 0o600})
+    fs.renameSync(tmp, file)
+    // Caches of older bundles or other Node versions are dead weight.
+    for (const name of fs.readdirSync(dir)) {
+      if (name.endsWith('.bin') && !name.startsWith(keepPrefix)) fs.rmSync(path.join(dir, name), {force: true})
+    }
+  } catch {
+    // A cache is an optimisation: a read-only or full disk must not fail the command.
+  }
+}
+
+/**
+ * Compiles and runs the bundle as the CommonJS module it is, registered in require.cache so that
+ * oclif's own require() of dist/cli.cjs (for its command table) finds this very instance.
+ * `used` tells where the compiled code came from: 'dist' (the build's), 'user', or 'source'.
+ */
+function loadBundle(env = process.env) {
+  // ASCII (the build checks): latin1 makes the same string as utf8 without decoding 1 MB of UTF-8.
+  const source = fs.readFileSync(BUNDLE, 'latin1')
+  const enabled = !env.CODEGENAPI_NO_CODE_CACHE
+  const flags = flagsTag(env)
+  const prefix = `${buildId(source)}-${TAG}`
+  const userFile = path.join(userCacheDir(env), `${prefix}${flags}.bin`)
+  let cachedData
+  let from = 'source'
+  if (enabled) {
+    cachedData = readOrUndefined(userFile)
+    if (cachedData) from = 'user'
+    else if ((cachedData = readOrUndefined(path.join(DIST, `cli-${TAG}.cache`)))) from = 'dist'
+  }
+  const script = new vm.Script(Module.wrap(source), {filename: BUNDLE, cachedData})
+  const used = cachedData && script.cachedDataRejected ? 'source' : from
+
+  const mod = new Module(BUNDLE, module)
+  mod.filename = BUNDLE
+  require.cache[BUNDLE] = mod
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, DIST)
+  mod.loaded = true
+
+  // Written at exit, once the run has compiled the functions it needed: the next run gets them too.
+  if (enabled && used === 'source') process.once('exit', () => writeCache(userFile, script.createCachedData(), prefix))
+  return {exports: mod.exports, used, userFile}
+}
+
+async function runCli(argv, pjson) {
+  const {exports} = loadBundle()
+  const root = path.join(__dirname, '..')
+  return exports.run(argv, root, pjson, exports.COMMANDS)
+}
+
+module.exports = {runCli, loadBundle, userCacheDir}

@@ -1,0 +1,90 @@
+// bin/run.js and bin/load-cli.cjs: the CLI bundle runs from a V8 code cache, and every way of loading
+// it gives the same answers. Which cache served a run shows in what it leaves behind: a run served by
+// the build's cache writes nothing; a run compiled from source writes this user's own cache.
+import {expect} from 'chai'
+import fs from 'node:fs'
+import path from 'node:path'
+import {parseJson, ROOT, runCli} from '../helpers/cli.js'
+import {useFakeApi} from '../helpers/fake.js'
+
+const userCaches = (home: string) => {
+  const dir = path.join(home, '.cache', 'codegenapi', 'code-cache')
+  return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : []
+}
+
+describe('start-up from the code cache', function () {
+  const api = useFakeApi()
+
+  it('the build made a code cache for this Node, and a run served by it writes none of its own', async () => {
+    expect(fs.existsSync(path.join(ROOT, 'dist', `cli-${process.version}-${process.arch}.cache`)), 'run npm run build').to.equal(true)
+    const res = await runCli(['list', '--json', '--limit', '3'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(parseJson<unknown[]>(res)).to.have.length(3)
+    expect(userCaches(api.box().home)).to.deep.equal([])
+  })
+
+  it('where V8 rejects the build cache (other flags), the first run writes a private cache and later runs use it', async () => {
+    const opts = {env: api.env(), nodeArgs: ['--no-opt']}
+    const first = await runCli(['list', '--json', '--limit', '3'], opts)
+    expect(first.code, first.stderr).to.equal(0)
+    const [file, ...more] = userCaches(api.box().home)
+    expect(more).to.deep.equal([])
+    expect(path.basename(file)).to.match(new RegExp(`^[0-9a-f]{16}-${process.version}-${process.arch}-[0-9a-f]{8}\\.bin$`))
+    expect(fs.statSync(file).mode & 0o777).to.equal(0o600)
+    expect(fs.statSync(path.dirname(file)).mode & 0o777).to.equal(0o700)
+
+    const written = fs.statSync(file).mtimeMs
+    const second = await runCli(['list', '--json', '--limit', '3'], opts)
+    expect(second.stdout).to.equal(first.stdout)
+    expect(fs.statSync(file).mtimeMs, 'an accepted cache is not written again').to.equal(written)
+
+    // Runs without the flag still take the build's cache: the private one is kept beside it.
+    const plain = await runCli(['list', '--json', '--limit', '3'], {env: api.env()})
+    expect(plain.stdout).to.equal(first.stdout)
+    expect(userCaches(api.box().home)).to.deep.equal([file])
+  })
+
+  it('a corrupt private cache is rejected, the run still answers, and the cache is replaced', async () => {
+    const opts = {env: api.env(), nodeArgs: ['--no-opt']}
+    expect((await runCli(['orgs', '--json'], opts)).code).to.equal(0)
+    const [file] = userCaches(api.box().home)
+    fs.writeFileSync(file, 'not a code cache')
+    const res = await runCli(['orgs', '--json'], opts)
+    expect(res.code, res.stderr).to.equal(0)
+    expect(parseJson<unknown[]>(res)).to.have.length(2)
+    expect(fs.readFileSync(file).length).to.be.greaterThan(1000)
+  })
+
+  it('CODEGENAPI_NO_CODE_CACHE=1 compiles from source and writes nothing', async () => {
+    const res = await runCli(['list', '--json', '--limit', '2'], {env: api.env({CODEGENAPI_NO_CODE_CACHE: '1'}), nodeArgs: ['--no-opt']})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(parseJson<unknown[]>(res)).to.have.length(2)
+    expect(userCaches(api.box().home)).to.deep.equal([])
+  })
+
+  describe("oclif's plugins, loaded only for their own commands", () => {
+    it('help COMMAND (plugin-help)', async () => {
+      const res = await runCli(['help', 'list'], {env: api.env()})
+      expect(res.code, res.stderr).to.equal(0)
+      expect(res.stdout).to.contain('List agent runs, newest first.').and.to.contain('$ codegenapi list')
+    })
+
+    it('an unknown command (plugin-not-found) exits 127 and points to help', async () => {
+      const res = await runCli(['lsit'], {env: api.env()})
+      expect(res.code).to.equal(127)
+      expect(res.stderr).to.contain('lsit is not a codegenapi command')
+    })
+
+    it('autocomplete (plugin-autocomplete)', async () => {
+      const res = await runCli(['autocomplete', 'script', 'bash'], {env: api.env()})
+      expect(res.code, res.stderr).to.equal(0)
+      expect(res.stdout).to.contain('codegenapi')
+    })
+
+    it('our own commands still show their help without the plugins', async () => {
+      const res = await runCli(['list', '--help'], {env: api.env()})
+      expect(res.code, res.stderr).to.equal(0)
+      expect(res.stdout).to.contain('--status')
+    })
+  })
+})
