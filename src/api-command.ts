@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import type {AgentRun} from './api/schemas.js'
 import {BaseCommand} from './base-command.js'
 import {DEFAULT_WAIT_TIMEOUT} from './flags.js'

@@ -1,4 +1,7 @@
-import {Command, Flags, Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
+import type * as Interfaces from '@oclif/core/interfaces'
+import {ux} from '@oclif/core/ux'
 import {ExitCode, isCodegenError} from './api/errors.js'
 import type {DebugLog} from './api/client.js'
 import {detectStyle, paint, type OutputStyle} from './output/format.js'
@@ -49,6 +52,12 @@ export abstract class BaseCommand extends Command {
     const env = process.env.DEBUG ?? ''
     const on = flagOn || env.split(',').some((p) => /^codegenapi(\*|:|$)/.test(p.trim()) || p.trim() === '*')
     return on ? (line) => process.stderr.write(`${paint(this.errStyle, 'gray', `[codegenapi] ${line}`)}\n`) : undefined
+  }
+
+  /** oclif's output, without tokenizing the whole document for colour when no JSON theme is set. */
+  override logJson(json: unknown): void {
+    if (this.config.theme?.json) super.logJson(json)
+    else ux.stdout(JSON.stringify(json, null, 2))
   }
 
   /** Human output only: under --json, stdout carries the JSON document alone. */

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {parsePositiveInt} from './services/validate.js'
 
 // Flag and argument definitions shared by commands; their parsing is the services' own validation.

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
 import type {AgentRunLog} from '../api/schemas.js'
 import {limitFlag, runIdArg, skipFlag, wideFlag} from '../flags.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
 import type {AgentRun} from '../api/schemas.js'
 import {positiveInt, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'

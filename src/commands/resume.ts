@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
 import {usageError} from '../api/errors.js'
 import type {AgentRun} from '../api/schemas.js'

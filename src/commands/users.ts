@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {ApiCommand} from '../api-command.js'
 import type {User} from '../api/schemas.js'
 import {limitFlag, skipFlag, wideFlag} from '../flags.js'

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
 import {DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {parseDuration} from '../services/duration.js'
