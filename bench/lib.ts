@@ -39,16 +39,22 @@ export const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
 }
 
-/** Median wall time of `runs` runs, after one warm-up run (so the file cache is not what is measured). */
-export async function medianWall(cmd: string, args: string[], runs: number, env?: NodeJS.ProcessEnv): Promise<number> {
-  await timed(cmd, args, env)
-  const times: number[] = []
+/**
+ * Median wall time of each command over `runs` rounds, after one warm-up run of each (so the file
+ * cache is not what is measured). The commands take turns within every round, so a baseline and what
+ * is compared with it see the same machine: a busy spell slows both, not one.
+ */
+export async function medianWalls(commands: {cmd: string; args: string[]}[], runs: number, env?: NodeJS.ProcessEnv): Promise<number[]> {
+  for (const {cmd, args} of commands) await timed(cmd, args, env)
+  const times = commands.map((): number[] => [])
   for (let i = 0; i < runs; i++) {
-    const r = await timed(cmd, args, env)
-    if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(0, 500)}`)
-    times.push(r.ms)
+    for (const [j, {cmd, args}] of commands.entries()) {
+      const r = await timed(cmd, args, env)
+      if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(0, 500)}`)
+      times[j].push(r.ms)
+    }
   }
-  return median(times)
+  return times.map(median)
 }
 
 /** Peak RSS (MiB) of a process, read by the preloaded probe at exit. */

@@ -9,7 +9,7 @@ import {Client} from '@modelcontextprotocol/sdk/client/index.js'
 import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js'
 import {LoggingMessageNotificationSchema} from '@modelcontextprotocol/sdk/types.js'
 import {startFakeApi, type FakeApi} from '../test/fake-api/server.js'
-import {BIN, ROOT, medianWall, peakRssMiB, percentile, sandboxEnv, timed} from './lib.js'
+import {BIN, ROOT, medianWalls, peakRssMiB, percentile, sandboxEnv, timed} from './lib.js'
 
 const quick = process.argv.includes('--quick')
 const REPS = quick ? 3 : 10
@@ -48,10 +48,19 @@ async function startup(fake: FakeApi) {
   say('start-up: --version, --help, list --json --limit 20')
   const env = apiEnv(fake)
   const node = process.execPath
-  const base = await medianWall(node, ['-e', '0'], REPS, env)
-  ratioRow('`--version` (median of cold runs)', await medianWall(node, [BIN, '--version'], REPS, env), base, 1.5)
-  ratioRow('`--help`', await medianWall(node, [BIN, '--help'], REPS, env), base, 2.5)
-  ratioRow('`list --json --limit 20` (fake API)', await medianWall(node, [BIN, 'list', '--json', '--limit', '20'], REPS, env), base, 3)
+  const [base, version, help, list] = await medianWalls(
+    [
+      {cmd: node, args: ['-e', '0']},
+      {cmd: node, args: [BIN, '--version']},
+      {cmd: node, args: [BIN, '--help']},
+      {cmd: node, args: [BIN, 'list', '--json', '--limit', '20']},
+    ],
+    REPS,
+    env,
+  )
+  ratioRow('`--version` (median of cold runs)', version, base, 1.5)
+  ratioRow('`--help`', help, base, 2.5)
+  ratioRow('`list --json --limit 20` (fake API)', list, base, 3)
   const rssBase = await peakRssMiB(node, ['-e', '0'], env)
   const rss = await peakRssMiB(node, [BIN, 'list', '--json'], env)
   ratioRow('peak RSS of `list --json`', rss, rssBase, 1.6, (v) => `${v.toFixed(1)} MiB`)
