@@ -7,9 +7,9 @@
 'use strict'
 const fs = require('node:fs')
 const path = require('node:path')
-const os = require('node:os')
 const vm = require('node:vm')
-const Module = require('node:module')
+// The CommonJS Module class, without loading node:module (which also starts parts of the ESM loader).
+const Module = module.constructor
 
 const DIST = path.join(__dirname, '..', 'dist')
 const BUNDLE = path.join(DIST, 'cli.cjs')
@@ -20,7 +20,7 @@ function userCacheDir(env = process.env) {
   if (env.CODEGENAPI_CACHE_DIR) return path.join(env.CODEGENAPI_CACHE_DIR, 'code-cache')
   if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'codegenapi', 'code-cache')
   if (process.platform === 'win32' && env.LOCALAPPDATA) return path.join(env.LOCALAPPDATA, 'codegenapi', 'cache', 'code-cache')
-  return path.join(os.homedir(), '.cache', 'codegenapi', 'code-cache')
+  return path.join(require('node:os').homedir(), '.cache', 'codegenapi', 'code-cache')
 }
 
 /** The build's first line names the bundle's content hash: a user cache is kept per bundle and Node. */

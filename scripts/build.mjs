@@ -62,6 +62,20 @@ const PATCHES = [
     from: '.sort((a, b) => a.id.localeCompare(b.id))',
     to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
   },
+  // Built-ins and packages oclif requires at load time only for what our commands never do (performance
+  // marks, Windows shells, plugin patterns): loaded on first use instead (~4 ms of every run).
+  {
+    // oclif asks wsl-utils whether this is WSL; wsl-utils also loads child_process and PowerShell helpers
+    // for Windows paths. It takes the answer from is-wsl, which reads only /proc/version.
+    file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/,
+    from: "return (await import('wsl-utils')).isWsl ? 'wsl'",
+    to: "return (await import('is-wsl')).default ? 'wsl'",
+  },
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]performance\.js$/, 'node_perf_hooks_1', 'node:perf_hooks'),
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/, 'node_child_process_1', 'node:child_process'),
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, 'tinyglobby_1', 'tinyglobby'),
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/, 'minimatch_1', 'minimatch'),
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]parser[\\/]parse\.js$/, 'node_readline_1', 'node:readline'),
   {
     // got's type checker builds two Intl.ListFormat at load time (ICU start-up, ~5 ms) for assertion
     // messages we never show: made on first use instead.
@@ -71,17 +85,25 @@ const PATCHES = [
   },
 ]
 
+/** `const NAME = require("MODULE");` becomes an object that requires MODULE when first used. */
+function lazyRequire(file, name, module) {
+  return {file, from: `const ${name} = require("${module}");`, to: `const ${name} = new Proxy({}, {get: (_, key) => require("${module}")[key]});`}
+}
+
 const dependencyPatches = {
   name: 'dependency-patches',
   setup(b) {
-    for (const patch of PATCHES) {
-      b.onLoad({filter: patch.file}, (args) => {
-        const text = fs.readFileSync(args.path, 'utf8')
+    b.onLoad({filter: /node_modules/}, (args) => {
+      const patches = PATCHES.filter((p) => p.file.test(args.path))
+      if (!patches.length) return undefined
+      let text = fs.readFileSync(args.path, 'utf8')
+      for (const patch of patches) {
         const patched = typeof patch.from === 'string' ? text.replaceAll(patch.from, patch.to) : text.replace(patch.from, patch.to)
         if (patched === text) throw new Error(`${args.path} no longer matches ${patch.from}: review PATCHES in scripts/build.mjs`)
-        return {contents: patched, loader: 'js'}
-      })
-    }
+        text = patched
+      }
+      return {contents: text, loader: 'js'}
+    })
   },
 }
 
@@ -120,12 +142,25 @@ async function bundleCli() {
     outfile: file,
     // In one CommonJS file import.meta.url is the bundle's own URL: files of the package are found from it.
     define: {...common.define, 'import.meta.url': '__cgBundleUrl'},
-    banner: {js: "var __cgBundleUrl = require('node:url').pathToFileURL(__filename).href;"},
+    banner: {
+      js: [
+        "var __cgBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+        'var __cgNamespaces = [new WeakMap(), new WeakMap()];',
+        // Reads as __toESM's copy would: `default` is the module itself unless it is a converted ES module.
+        'var __cgToESM = (mod, isNodeMode) => {',
+        "  if (mod == null || (typeof mod !== 'object' && typeof mod !== 'function')) return (0, __toESM)(mod, isNodeMode);",
+        '  const withDefault = Boolean(isNodeMode || !mod.__esModule), seen = __cgNamespaces[Number(withDefault)];',
+        '  let ns = seen.get(mod);',
+        "  if (!ns) seen.set(mod, (ns = new Proxy(mod, {get: (target, key) => (withDefault && key === 'default' ? target : target[key])})));",
+        '  return ns;',
+        '};',
+      ].join('\n'),
+    },
     plugins: [unusedGotFeatures, dependencyPatches],
     metafile: true,
     // Less source to read and keep in memory; names stay (oclif and our errors go by class names).
-    minifyWhitespace: true,
-    minifySyntax: true,
+    minifyWhitespace: !process.env.NOMIN,
+    minifySyntax: !process.env.NOMIN,
   })
   const ours = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('src/'))
   const mcp = ours.filter((f) => f.startsWith('src/mcp/'))
@@ -135,7 +170,12 @@ async function bundleCli() {
   const builtinImports = ours.filter((f) => /\bimport\(\s*['"]node:/.test(fs.readFileSync(path.join(root, f), 'utf8')))
   if (builtinImports.length) throw new Error(`import('node:...') fails in the CLI bundle; import it statically: ${builtinImports.join(', ')}`)
   // The first line names the content: a user's code cache is kept per bundle (bin/load-cli.cjs).
-  const code = fs.readFileSync(file, 'utf8')
+  let code = fs.readFileSync(file, 'utf8')
+  // esbuild gives every ES module that imports a CommonJS module or a Node built-in its own copy of its
+  // exports (__toESM: a getter per property, ~100 for node:process or node:fs; ~5 ms of every run).
+  // __cgToESM (banner) answers the same reads through one memoized Proxy per module instead.
+  if (!/__toESM\(/.test(code)) throw new Error('no __toESM( call in the bundle: review __cgToESM in scripts/build.mjs')
+  code = code.replace(/\b__toESM\(/g, '__cgToESM(')
   // ASCII, so bin/load-cli.cjs can read it as latin1. esbuild escapes non-ASCII text except inside
   // regular expressions (ansi-regex has a raw U+009B), where a \u escape means the same.
   const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
