@@ -159,8 +159,9 @@ async function bundleCli() {
     plugins: [unusedGotFeatures, dependencyPatches],
     metafile: true,
     // Less source to read and keep in memory; names stay (oclif and our errors go by class names).
-    minifyWhitespace: !process.env.NOMIN,
-    minifySyntax: !process.env.NOMIN,
+    // CODEGENAPI_BUILD_READABLE=1 keeps the layout, with each module's path above it, for profiling.
+    minifyWhitespace: !process.env.CODEGENAPI_BUILD_READABLE,
+    minifySyntax: !process.env.CODEGENAPI_BUILD_READABLE,
   })
   const ours = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('src/'))
   const mcp = ours.filter((f) => f.startsWith('src/mcp/'))

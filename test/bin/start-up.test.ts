@@ -88,3 +88,20 @@ describe('start-up from the code cache', function () {
     })
   })
 })
+
+describe('leaving once the command is done', function () {
+  const api = useFakeApi({runCount: 500})
+
+  it('a JSON document larger than a pipe holds is written whole before the process exits', async () => {
+    const res = await runCli(['list', '--json', '--limit', '500'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(res.stdout.length).to.be.greaterThan(4 * 65536)
+    expect(parseJson<unknown[]>(res)).to.have.length(500)
+  })
+
+  it('the exit code of a failed command survives the early exit', async () => {
+    const res = await runCli(['get', '999999', '--json'], {env: api.env()})
+    expect(res.code).to.equal(4)
+    expect(parseJson<{error: {code: string}}>(res).error.code).to.equal('not_found')
+  })
+})
