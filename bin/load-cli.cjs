@@ -37,6 +37,29 @@ function readOrUndefined(file) {
 }
 
 /**
+ * Compiled code from a file runs as ours: a user cache is read (or written) only where no one else can
+ * have put it, in a directory and file owned by this user and writable by no one else.
+ */
+function privateToUser(stats) {
+  if (typeof process.getuid !== 'function') return true
+  return stats.uid === process.getuid() && (stats.mode & 0o022) === 0
+}
+
+function readPrivate(file) {
+  try {
+    if (!privateToUser(fs.statSync(path.dirname(file)))) return undefined
+    const fd = fs.openSync(file, 'r')
+    try {
+      return privateToUser(fs.fstatSync(fd)) ? fs.readFileSync(fd) : undefined
+    } finally {
+      fs.closeSync(fd)
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * V8 accepts a cache only under the flags it was made with (NODE_OPTIONS, node's own options): the
  * user's caches are kept per flag set, so runs with and without, say, --max-old-space-size do not
  * keep replacing each other's cache.
@@ -51,6 +74,7 @@ function writeCache(file, data, keepPrefix) {
   try {
     const dir = path.dirname(file)
     fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+    if (!privateToUser(fs.statSync(dir))) return
     const tmp = `${file}.${process.pid}.tmp`
     fs.writeFileSync(tmp, data, {mode: 0o600})
     fs.renameSync(tmp, file)
@@ -78,7 +102,7 @@ function loadBundle(env = process.env) {
   let cachedData
   let from = 'source'
   if (enabled) {
-    cachedData = readOrUndefined(userFile)
+    cachedData = readPrivate(userFile)
     if (cachedData) from = 'user'
     else if ((cachedData = readOrUndefined(path.join(DIST, `cli-${TAG}.cache`)))) from = 'dist'
   }

@@ -55,6 +55,19 @@ describe('start-up from the code cache', function () {
     expect(fs.readFileSync(file).length).to.be.greaterThan(1000)
   })
 
+  it('a private cache in a directory others can write to is neither used nor replaced', async function () {
+    if (process.platform === 'win32') this.skip()
+    const opts = {env: api.env(), nodeArgs: ['--no-opt']}
+    expect((await runCli(['orgs', '--json'], opts)).code).to.equal(0)
+    const [file] = userCaches(api.box().home)
+    fs.writeFileSync(file, 'planted by someone else')
+    fs.chmodSync(path.dirname(file), 0o777)
+    const res = await runCli(['orgs', '--json'], opts)
+    expect(res.code, res.stderr).to.equal(0)
+    expect(parseJson<unknown[]>(res)).to.have.length(2)
+    expect(fs.readFileSync(file, 'utf8'), 'not read as code, not overwritten').to.equal('planted by someone else')
+  })
+
   it('CODEGENAPI_NO_CODE_CACHE=1 compiles from source and writes nothing', async () => {
     const res = await runCli(['list', '--json', '--limit', '2'], {env: api.env({CODEGENAPI_NO_CODE_CACHE: '1'}), nodeArgs: ['--no-opt']})
     expect(res.code, res.stderr).to.equal(0)
