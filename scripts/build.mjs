@@ -11,7 +11,7 @@
 // tsc checks types (`npm run typecheck`); this only emits.
 import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
-import {execFileSync} from 'node:child_process'
+import {execFile, execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
@@ -234,10 +234,8 @@ async function makeCodeCache() {
         PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config'), XDG_STATE_HOME: path.join(home, 'state'),
         CODEGEN_API_BASE_URL: `http://127.0.0.1:${server.address().port}`, CODEGEN_API_TOKEN: 'build-training', CODEGEN_ORG_ID: '1', CODEGENAPI_NO_PROJECT_CONFIG: '1',
       }
-      import('node:child_process').then(({execFile}) =>
-        execFile(process.execPath, [path.join(root, 'bin', 'run.js'), 'list', '--json', '--limit', '1'], {env, cwd: home}, (error, stdout, stderr) =>
-          error ? reject(new Error(`training run failed: ${stderr}`)) : resolve(stdout),
-        ),
+      execFile(process.execPath, [path.join(root, 'bin', 'run.js'), 'list', '--json', '--limit', '1'], {env, cwd: home}, (error, stdout, stderr) =>
+        error ? reject(new Error(`training run failed: ${stderr}`)) : resolve(stdout),
       )
     })
     const dir = path.join(home, 'cache', 'codegenapi', 'code-cache')

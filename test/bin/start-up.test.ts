@@ -4,6 +4,8 @@
 import {expect} from 'chai'
 import fs from 'node:fs'
 import path from 'node:path'
+import {createRequire} from 'node:module'
+import {cacheDir} from '../../src/services/paths.js'
 import {parseJson, ROOT, runCli} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
@@ -66,6 +68,13 @@ describe('start-up from the code cache', function () {
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(2)
     expect(fs.readFileSync(file, 'utf8'), 'not read as code, not overwritten').to.equal('planted by someone else')
+  })
+
+  it("keeps its cache where the services keep theirs (bin/ cannot import src/, so the rule is written twice)", () => {
+    const {userCacheDir} = createRequire(import.meta.url)('../../bin/load-cli.cjs') as {userCacheDir: (env: NodeJS.ProcessEnv) => string}
+    for (const env of [{HOME: '/h'}, {HOME: '/h', XDG_CACHE_HOME: '/x'}, {HOME: '/h', XDG_CACHE_HOME: '/x', CODEGENAPI_CACHE_DIR: '/c'}]) {
+      expect(userCacheDir(env)).to.equal(path.join(cacheDir(env), 'code-cache'))
+    }
   })
 
   it('CODEGENAPI_NO_CODE_CACHE=1 compiles from source and writes nothing', async () => {
