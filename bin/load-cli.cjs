@@ -66,7 +66,11 @@ function readPrivate(file) {
  */
 function flagsTag(env) {
   const flags = [...process.execArgv, env.NODE_OPTIONS ?? ''].join(' ').trim()
-  return flags ? `-${require('node:crypto').createHash('sha256').update(flags).digest('hex').slice(0, 8)}` : ''
+  if (!flags) return ''
+  // FNV-1a: a file name, not a secret (node:crypto would cost a few ms to load here).
+  let hash = 0x811c9dc5
+  for (let i = 0; i < flags.length; i++) hash = Math.imul(hash ^ flags.charCodeAt(i), 0x01000193)
+  return `-${(hash >>> 0).toString(16).padStart(8, '0')}`
 }
 
 /** Writes atomically (temp file, then rename) so a concurrent run never reads half a cache. */
