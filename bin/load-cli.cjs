@@ -121,7 +121,7 @@ function loadBundle(env = process.env) {
 
   // Written at exit, once the run has compiled the functions it needed: the next run gets them too.
   if (enabled && used === 'source') process.once('exit', () => writeCache(userFile, script.createCachedData(), prefix))
-  return {exports: mod.exports, used, userFile}
+  return {exports: mod.exports, used, userFile, script}
 }
 
 /** Resolves once everything written to the stream has been handed to the OS. */

@@ -6,8 +6,9 @@
 //    makes `list --json` start fast.
 // 2. dist/mcp/: the MCP server (src/mcp, with the SDK and classic zod), an ES module bundle of its own
 //    that only `mcp serve` loads.
-// 3. After `oclif manifest`: the top-level help text, and the code cache, made by a real run of
-//    `list --json` against a throwaway local server so that the functions a command runs are in it.
+// 3. After `oclif manifest`: the top-level help text, and the code cache, made by real runs of `list`
+//    against a throwaway local server (scripts/train-code-cache.cjs) so that the functions a command
+//    runs are in it.
 // tsc checks types (`npm run typecheck`); this only emits.
 import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
@@ -210,39 +211,37 @@ function renderRootHelp() {
   fs.writeFileSync(path.join(dist, 'help.txt'), text.replace(versionLine, '{{VERSION}}'))
 }
 
-/** A stand-in API for the training run: one agent run, in the shape the contract gives. */
+/** A stand-in API for the training runs: agent runs in the shape the contract gives, with pull requests. */
 function startTrainingApi() {
-  const run = {
-    id: 1, organization_id: 1, status: 'COMPLETE', created_at: new Date().toISOString(), web_url: 'https://codegen.com/agent/trace/1',
-    result: 'done', summary: null, source_type: 'API', github_pull_requests: [], metadata: null,
-  }
+  const runs = [1, 2, 3].map((id) => ({
+    id, organization_id: 1, status: ['COMPLETE', 'ACTIVE', 'FAILED'][id - 1], created_at: new Date(Date.now() - id * 3_600_000).toISOString(),
+    web_url: `https://codegen.com/agent/trace/${id}`, result: id === 1 ? 'Done: the flaky test is fixed.' : null, summary: id === 1 ? 'Fixed a flaky test' : null,
+    source_type: 'API', metadata: {repo: 'acme/api'},
+    github_pull_requests: id === 1 ? [{id: 10, title: 'Fix flaky test', url: 'https://github.com/acme/api/pull/10', created_at: new Date().toISOString(), head_branch_name: 'codegen-bot/fix'}] : [],
+  }))
   const server = http.createServer((req, res) => {
     res.writeHead(200, {'content-type': 'application/json'})
-    res.end(JSON.stringify({items: [run], total: 1, page: 1, size: 1, pages: 1}))
+    res.end(JSON.stringify({items: runs, total: runs.length, page: 1, size: runs.length, pages: 1}))
   })
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }
 
-/** The code cache of a real `list --json` run: bin/load-cli.cjs writes it at exit; it becomes dist's. */
+/** dist's code cache: scripts/train-code-cache.cjs runs commands against a stand-in API and writes it. */
 async function makeCodeCache() {
   for (const f of fs.readdirSync(dist)) if (/^cli-.*\.cache$/.test(f)) fs.rmSync(path.join(dist, f))
   const server = await startTrainingApi()
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenapi-build-'))
+  const target = path.join(dist, `cli-${process.version}-${process.arch}.cache`)
   try {
-    await new Promise((resolve, reject) => {
-      const env = {
-        PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config'), XDG_STATE_HOME: path.join(home, 'state'),
-        CODEGEN_API_BASE_URL: `http://127.0.0.1:${server.address().port}`, CODEGEN_API_TOKEN: 'build-training', CODEGEN_ORG_ID: '1', CODEGENAPI_NO_PROJECT_CONFIG: '1',
-      }
-      execFile(process.execPath, [path.join(root, 'bin', 'run.js'), 'list', '--json', '--limit', '1'], {env, cwd: home}, (error, stdout, stderr) =>
+    const env = {
+      PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config'), XDG_STATE_HOME: path.join(home, 'state'),
+      CODEGEN_API_BASE_URL: `http://127.0.0.1:${server.address().port}`, CODEGEN_API_TOKEN: 'build-training', CODEGEN_ORG_ID: '1', CODEGENAPI_NO_PROJECT_CONFIG: '1', NO_COLOR: '1',
+    }
+    await new Promise((resolve, reject) =>
+      execFile(process.execPath, [path.join(root, 'scripts', 'train-code-cache.cjs'), target], {env, cwd: home}, (error, stdout, stderr) =>
         error ? reject(new Error(`training run failed: ${stderr}`)) : resolve(stdout),
-      )
-    })
-    const dir = path.join(home, 'cache', 'codegenapi', 'code-cache')
-    const [made] = fs.readdirSync(dir).filter((f) => f.endsWith('.bin'))
-    if (!made) throw new Error('the training run wrote no code cache')
-    const target = path.join(dist, `cli-${process.version}-${process.arch}.cache`)
-    fs.copyFileSync(path.join(dir, made), target)
+      ),
+    )
     fs.chmodSync(target, 0o644)
   } finally {
     server.close()

@@ -1,0 +1,33 @@
+// Spawned by the build (scripts/build.mjs) with a stand-in API in CODEGEN_API_BASE_URL: runs a few
+// commands in one process, then writes the V8 code cache of everything they compiled to argv[2].
+// What a run compiled is what the next runs deserialize instead of compiling: the commands here are
+// the ones people and scripts start most, in the output forms they use (JSON and tables).
+'use strict'
+const fs = require('node:fs')
+const path = require('node:path')
+
+const TRAINING = [
+  ['list', '--json', '--limit', '3'],
+  ['list', '--limit', '3'],
+]
+
+async function main() {
+  globalThis[Symbol.for('codegenapi.import')] = (url) => import(url)
+  const {loadBundle} = require('../bin/load-cli.cjs')
+  const {exports, script} = loadBundle({...process.env, CODEGENAPI_NO_CODE_CACHE: '1'})
+  const root = path.join(__dirname, '..')
+  const pjson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
+  for (const argv of TRAINING) {
+    await exports.run(argv, root, pjson, exports.COMMANDS)
+    if (process.exitCode) throw new Error(`training run \`${argv.join(' ')}\` exited ${process.exitCode}`)
+  }
+  fs.writeFileSync(process.argv[2], script.createCachedData())
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`${error.stack ?? error}\n`)
+    process.exit(1)
+  },
+)
