@@ -63,6 +63,13 @@ const PATCHES = [
     from: '.sort((a, b) => a.id.localeCompare(b.id))',
     to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
   },
+  {
+    // oclif reads its small JSON files (package.json, the manifest, theme.json) through fs/promises: a
+    // thread-pool round trip each, at start-up when nothing else could run meanwhile. Read in place.
+    file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/,
+    from: "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+    to: "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
+  },
   // Built-ins and packages oclif requires at load time only for what our commands never do (performance
   // marks, Windows shells, plugin patterns): loaded on first use instead (~4 ms of every run).
   {

@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto'
+import {readFileSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {CodegenError} from '../api/errors.js'
@@ -28,11 +29,15 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   }
 }
 
-/** Reads a JSON file; a missing file is `undefined`, an unreadable or corrupt one a clear error naming it. */
+/**
+ * Reads a JSON file; a missing file is `undefined`, an unreadable or corrupt one a clear error naming it.
+ * Read in place: these are small local files (config, caches, run state), and an asynchronous read
+ * would start libuv's thread pool (four threads) in a CLI run that otherwise never needs it.
+ */
 export async function readJsonFile(file: string, what: string): Promise<unknown> {
   let text: string
   try {
-    text = await fs.readFile(file, 'utf8')
+    text = readFileSync(file, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return undefined

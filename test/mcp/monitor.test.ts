@@ -134,8 +134,11 @@ describe('run monitor', () => {
     const ids = [21, 22, 23, 24, 25]
     for (const id of ids) api.add(id)
     for (const id of ids) monitor.watch(id)
-    // Many unchanged rounds: a per-run back-off would stretch the interval towards 10 s.
-    for (let i = 0; i < 60 && api.calls.filter((c) => c.startsWith('runs')).length < 12; i++) await new Promise((r) => setTimeout(r, 20))
+    // Many unchanged rounds: a per-run back-off would stretch the interval towards 10 s (doubling from
+    // 20 ms, 12 rounds take ~40 s); the base cadence of 20 ms gets there in a quarter of a second. 5 s of
+    // wall time leaves room for a busy machine without letting a back-off through.
+    const started = Date.now()
+    while (Date.now() - started < 5000 && api.calls.filter((c) => c.startsWith('runs')).length < 12) await new Promise((r) => setTimeout(r, 20))
     const rounds = api.calls.filter((c) => c.startsWith('runs')).length
     expect(rounds, 'list rounds while nothing changed').to.be.at.least(12)
     const done = nextUpdate(monitor, (u) => u.record.id === 23 && u.terminal)
