@@ -14,7 +14,8 @@ type Commands = Record<string, unknown>
 export async function run(argv: string[], root: string, pjson: Interfaces.PJSON, commands: Commands): Promise<unknown> {
   const own = isOwnCommand(argv, commands)
   const lean = own ? {...pjson, oclif: {...pjson.oclif, plugins: []}} : pjson
-  return execute({args: argv, loadOptions: {root, pjson: lean as Interfaces.PJSON}})
+  // No user-installed or linked plugins (there is no `plugins install`): no need to look for them.
+  return execute({args: argv, loadOptions: {root, pjson: lean as Interfaces.PJSON, userPlugins: false, devPlugins: false}})
 }
 
 /** `list --json`, `config set x` (topic separator ' '): the command id is the leading words before any flag. */
