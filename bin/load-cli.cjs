@@ -11,7 +11,14 @@ const vm = require('node:vm')
 // The CommonJS Module class, without loading node:module (which also starts parts of the ESM loader).
 const Module = module.constructor
 
-const DIST = path.join(__dirname, '..', 'dist')
+const ROOT = path.join(__dirname, '..')
+const DIST = path.join(ROOT, 'dist')
+
+// The bundle runs from V8's code cache, where Node 20 gives `import()` no loader: it imports ES
+// modules (the MCP server, oclif's plugins) through this one, defined in a module Node loaded itself.
+globalThis[Symbol.for('codegenapi.import')] = (url) => import(url)
+
+const readPackageJson = () => JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 const BUNDLE = path.join(DIST, 'cli.cjs')
 const TAG = `${process.version}-${process.arch}`
 
@@ -127,10 +134,13 @@ function loadBundle(env = process.env) {
 /** Resolves once everything written to the stream has been handed to the OS. */
 const drained = (stream) => new Promise((resolve) => (stream.writableNeedDrain ? stream.once('drain', resolve) : resolve()))
 
-async function runCli(argv, pjson) {
-  const {exports} = loadBundle()
-  const root = path.join(__dirname, '..')
-  await exports.run(argv, root, pjson, exports.COMMANDS)
+/** Runs one command line through the loaded bundle. */
+function runOnce(exports, argv) {
+  return exports.run(argv, ROOT, readPackageJson(), exports.COMMANDS)
+}
+
+async function runCli(argv) {
+  await runOnce(loadBundle().exports, argv)
   // The command is done and its output written: leave now rather than when the event loop runs dry,
   // which also tears the whole V8 heap down (~6 ms). Timers left behind are unref'd anyway, state
   // stores are closed by the commands that open them, and 'exit' handlers still run.
@@ -138,4 +148,4 @@ async function runCli(argv, pjson) {
   process.exit()
 }
 
-module.exports = {runCli, loadBundle, userCacheDir}
+module.exports = {runCli, runOnce, loadBundle, userCacheDir}

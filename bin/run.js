@@ -15,10 +15,7 @@ if (fast === '--version' || fast === '-v') {
 } else if ((fast === '--help' || fast === '-h') && !process.env.CODEGENAPI_NO_HELP_CACHE && printCachedHelp()) {
   // done
 } else {
-  // The bundle runs from V8's code cache, where Node 20 gives `import()` no loader: it imports ES
-  // modules (the MCP server, oclif's plugins) through this one.
-  globalThis[Symbol.for('codegenapi.import')] = (url) => import(url)
-  require('./load-cli.cjs').runCli(argv, readPackageJson())
+  require('./load-cli.cjs').runCli(argv)
 }
 
 function readPackageJson() {

@@ -4,7 +4,6 @@
 // the ones people and scripts start most, in the output forms they use (JSON and tables).
 'use strict'
 const fs = require('node:fs')
-const path = require('node:path')
 
 const TRAINING = [
   ['list', '--json', '--limit', '3'],
@@ -12,13 +11,10 @@ const TRAINING = [
 ]
 
 async function main() {
-  globalThis[Symbol.for('codegenapi.import')] = (url) => import(url)
-  const {loadBundle} = require('../bin/load-cli.cjs')
+  const {loadBundle, runOnce} = require('../bin/load-cli.cjs')
   const {exports, script} = loadBundle({...process.env, CODEGENAPI_NO_CODE_CACHE: '1'})
-  const root = path.join(__dirname, '..')
-  const pjson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
   for (const argv of TRAINING) {
-    await exports.run(argv, root, pjson, exports.COMMANDS)
+    await runOnce(exports, argv)
     if (process.exitCode) throw new Error(`training run \`${argv.join(' ')}\` exited ${process.exitCode}`)
   }
   fs.writeFileSync(process.argv[2], script.createCachedData())
