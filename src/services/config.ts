@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import os from 'node:os'
 import {CodegenError, usageError} from '../api/errors.js'
-import {readJsonFile, writeFileAtomic} from './files.js'
+import {readJsonFileSync, writeFileAtomic} from './files.js'
 import {userConfigFile, configDir} from './paths.js'
 import {maskSecret, parseBaseUrl, parsePositiveInt, parseToken} from './validate.js'
 
@@ -90,7 +90,7 @@ export class ConfigService {
   }
 
   async readUser(): Promise<Stored> {
-    const data = await readJsonFile(this.userFile, 'config file')
+    const data = readJsonFileSync(this.userFile, 'config file')
     if (data === undefined) return {}
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       throw new CodegenError('config', `The config file ${this.userFile} does not hold a JSON object.`, {hint: 'Fix or delete the file.'})

@@ -29,22 +29,41 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   }
 }
 
-/**
- * Reads a JSON file; a missing file is `undefined`, an unreadable or corrupt one a clear error naming it.
- * Read in place: these are small local files (config, caches, run state), and an asynchronous read
- * would start libuv's thread pool (four threads) in a CLI run that otherwise never needs it.
- */
+/** Reads a JSON file; a missing file is `undefined`, an unreadable or corrupt one a clear error naming it. */
 export async function readJsonFile(file: string, what: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await fs.readFile(file, 'utf8')
+  } catch (error) {
+    return missingOrUnreadable(error, file, what)
+  }
+  return parseJsonText(text, file, what)
+}
+
+/**
+ * The same, read in place: for the small file a command reads before anything else can run (the user
+ * config), where an asynchronous read would start libuv's thread pool (four threads) for nothing. Not
+ * for files a long-running process reads (the run state): a slow disk would stall its event loop.
+ */
+export function readJsonFileSync(file: string, what: string): unknown {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return undefined
-    throw new CodegenError('config', `Cannot read the ${what} ${file} (${code ?? 'error'}).`, {
-      hint: `Check the file's permissions, or remove it.`,
-    })
+    return missingOrUnreadable(error, file, what)
   }
+  return parseJsonText(text, file, what)
+}
+
+function missingOrUnreadable(error: unknown, file: string, what: string): undefined {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return undefined
+  throw new CodegenError('config', `Cannot read the ${what} ${file} (${code ?? 'error'}).`, {
+    hint: `Check the file's permissions, or remove it.`,
+  })
+}
+
+function parseJsonText(text: string, file: string, what: string): unknown {
   if (text.trim() === '') return undefined
   try {
     return JSON.parse(text)

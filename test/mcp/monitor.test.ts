@@ -140,7 +140,7 @@ describe('run monitor', () => {
     const started = Date.now()
     while (Date.now() - started < 5000 && api.calls.filter((c) => c.startsWith('runs')).length < 12) await new Promise((r) => setTimeout(r, 20))
     const rounds = api.calls.filter((c) => c.startsWith('runs')).length
-    expect(rounds, 'list rounds while nothing changed').to.be.at.least(12)
+    expect(rounds, `list rounds while nothing changed; calls ${api.calls.join(', ')}; logs: ${logs.join(' | ')}`).to.be.at.least(12)
     const done = nextUpdate(monitor, (u) => u.record.id === 23 && u.terminal)
     api.set(23, 'COMPLETE')
     const before = api.calls.length
