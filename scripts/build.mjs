@@ -23,17 +23,42 @@ const dist = path.join(root, 'dist')
 const {version} = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const walk = (dir) => fs.readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 
-// got imports HTTP/2 and response-cache support at load time; we use neither (no `http2`, no `cache`
-// option), so the bundle gets stand-ins that fail loudly if ever used.
+// got imports HTTP/2, response-cache and DNS-cache support at load time; we use none of them (no
+// `http2`, `cache` or `dnsCache` option), so the bundle gets stand-ins that fail loudly if ever used.
+// The DNS cache alone (node:dns with its resolver, read from /etc/resolv.conf) was ~1 ms of every run.
+const UNUSED_GOT_FEATURES = {
+  'http2-wrapper': "const no = () => { throw new Error('codegenapi does not use HTTP/2') }; export default {auto: no, get globalAgent() { return no() }}",
+  'cacheable-request':
+    "export default class CacheableRequest { constructor() { throw new Error('codegenapi does not use a response cache') } }; export class CacheError extends Error {}",
+  'cacheable-lookup': "export default class CacheableLookup { constructor() { throw new Error('codegenapi does not use a DNS cache') } }",
+}
 const unusedGotFeatures = {
   name: 'unused-got-features',
   setup(b) {
-    b.onResolve({filter: /^(http2-wrapper|cacheable-request)$/}, (args) => ({path: args.path, namespace: 'unused'}))
-    b.onLoad({filter: /.*/, namespace: 'unused'}, (args) => ({
-      contents:
-        args.path === 'http2-wrapper'
-          ? "const no = () => { throw new Error('codegenapi does not use HTTP/2') }; export default {auto: no, get globalAgent() { return no() }}"
-          : "export default class CacheableRequest { constructor() { throw new Error('codegenapi does not use a response cache') } }; export class CacheError extends Error {}",
+    b.onResolve({filter: /^(http2-wrapper|cacheable-request|cacheable-lookup)$/}, (args) => ({path: args.path, namespace: 'unused'}))
+    b.onLoad({filter: /.*/, namespace: 'unused'}, (args) => ({contents: UNUSED_GOT_FEATURES[args.path], loader: 'js'}))
+  },
+}
+
+// Node's fs/promises also loads readline, directory and file-watcher internals (~2 ms of every run),
+// while a CLI run reads its few small files in place. In the CLI bundle, oclif, cosmiconfig and our
+// services get fs.promises when they first use it.
+const lazyFsPromises = {
+  name: 'lazy-fs-promises',
+  setup(b) {
+    b.onResolve({filter: /^(node:)?fs\/promises$/}, () => ({path: 'fs/promises', namespace: 'lazy-builtin'}))
+    b.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, () => ({
+      contents: [
+        "const fs = require('node:fs')",
+        'const own = (key) => Reflect.getOwnPropertyDescriptor(fs.promises, key)',
+        'module.exports = new Proxy({}, {',
+        // __importDefault asks for __esModule at require time: that alone must not load the module.
+        "  get: (_, key) => (key === '__esModule' ? undefined : fs.promises[key]),",
+        '  has: (_, key) => key in fs.promises,',
+        '  ownKeys: () => Reflect.ownKeys(fs.promises),',
+        '  getOwnPropertyDescriptor: (_, key) => (own(key) ? {...own(key), configurable: true} : undefined),',
+        '})',
+      ].join('\n'),
       loader: 'js',
     }))
   },
@@ -84,6 +109,12 @@ const PATCHES = [
   lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, 'tinyglobby_1', 'tinyglobby'),
   lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/, 'minimatch_1', 'minimatch'),
   lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]parser[\\/]parse\.js$/, 'node_readline_1', 'node:readline'),
+  {
+    // lilconfig (oclif's package.json reader) takes fs.promises.readFile at load time: see lazyFsPromises.
+    file: /lilconfig[\\/]src[\\/]index\.js$/,
+    from: 'const fsReadFileAsync = fs.promises.readFile;',
+    to: 'const fsReadFileAsync = (...args) => fs.promises.readFile(...args);',
+  },
   {
     // got's type checker builds two Intl.ListFormat at load time (ICU start-up, ~5 ms) for assertion
     // messages we never show: made on first use instead.
@@ -164,7 +195,7 @@ async function bundleCli() {
         '};',
       ].join('\n'),
     },
-    plugins: [unusedGotFeatures, dependencyPatches],
+    plugins: [unusedGotFeatures, lazyFsPromises, dependencyPatches],
     metafile: true,
     // Less source to read and keep in memory; names stay (oclif and our errors go by class names).
     // CODEGENAPI_BUILD_READABLE=1 keeps the layout, with each module's path above it, for profiling.
