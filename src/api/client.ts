@@ -78,23 +78,23 @@ export class CodegenClient {
   // --- endpoints (one method per operation in the contract) ---------------------------------
 
   me(signal?: AbortSignal) {
-    return this.request({method: 'GET', path: '/v1/users/me', schema: S.UserSchema, signal})
+    return this.request({method: 'GET', path: '/v1/users/me', schema: S.UserSchema(), signal})
   }
 
   organizations(page: {skip?: number; limit?: number} = {}) {
-    return this.request({method: 'GET', path: '/v1/organizations', query: page, schema: S.OrganizationPageSchema})
+    return this.request({method: 'GET', path: '/v1/organizations', query: page, schema: S.OrganizationPageSchema()})
   }
 
   users(orgId: number, page: {skip?: number; limit?: number} = {}) {
-    return this.request({method: 'GET', path: `/v1/organizations/${orgId}/users`, query: page, schema: S.UserPageSchema})
+    return this.request({method: 'GET', path: `/v1/organizations/${orgId}/users`, query: page, schema: S.UserPageSchema()})
   }
 
   user(orgId: number, userId: number) {
-    return this.request({method: 'GET', path: `/v1/organizations/${orgId}/users/${userId}`, schema: S.UserSchema})
+    return this.request({method: 'GET', path: `/v1/organizations/${orgId}/users/${userId}`, schema: S.UserSchema()})
   }
 
   repos(orgId: number, page: {skip?: number; limit?: number} = {}) {
-    return this.request({method: 'GET', path: `/v1/organizations/${orgId}/repos`, query: page, schema: S.RepoPageSchema})
+    return this.request({method: 'GET', path: `/v1/organizations/${orgId}/repos`, query: page, schema: S.RepoPageSchema()})
   }
 
   createRun(orgId: number, input: S.CreateAgentRunInput) {
@@ -102,7 +102,7 @@ export class CodegenClient {
       method: 'POST',
       path: `/v1/organizations/${orgId}/agent/run`,
       body: input,
-      schema: S.AgentRunSchema,
+      schema: S.AgentRunSchema(),
       bucket: 'create',
       policy: 'create',
     })
@@ -113,13 +113,13 @@ export class CodegenClient {
       method: 'POST',
       path: `/v1/organizations/${orgId}/agent/run/resume`,
       body: input,
-      schema: S.AgentRunSchema,
+      schema: S.AgentRunSchema(),
       policy: 'create',
     })
   }
 
   run(orgId: number, runId: number, signal?: AbortSignal) {
-    return this.request({method: 'GET', path: `/v1/organizations/${orgId}/agent/run/${runId}`, schema: S.AgentRunSchema, signal})
+    return this.request({method: 'GET', path: `/v1/organizations/${orgId}/agent/run/${runId}`, schema: S.AgentRunSchema(), signal})
   }
 
   runs(
@@ -127,7 +127,7 @@ export class CodegenClient {
     query: {user_id?: number; source_type?: string; skip?: number; limit?: number} = {},
     signal?: AbortSignal,
   ) {
-    return this.request({method: 'GET', path: `/v1/organizations/${orgId}/agent/runs`, query, schema: S.AgentRunPageSchema, signal})
+    return this.request({method: 'GET', path: `/v1/organizations/${orgId}/agent/runs`, query, schema: S.AgentRunPageSchema(), signal})
   }
 
   logs(orgId: number, runId: number, query: {skip?: number; limit?: number; reverse?: boolean} = {}, signal?: AbortSignal) {
@@ -135,7 +135,7 @@ export class CodegenClient {
       method: 'GET',
       path: `/v1/alpha/organizations/${orgId}/agent/run/${runId}/logs`,
       query,
-      schema: S.AgentRunWithLogsSchema,
+      schema: S.AgentRunWithLogsSchema(),
       bucket: 'logs',
       signal,
     })
@@ -261,7 +261,7 @@ export class CodegenClient {
   private httpError(status: number, raw: string, endpoint: string, retryAfterMs?: number): CodegenError {
     let apiMessage: string | undefined
     try {
-      const body = S.ErrorBodySchema.safeParse(JSON.parse(raw))
+      const body = S.ErrorBodySchema().safeParse(JSON.parse(raw))
       if (body.success) apiMessage = body.data.message ?? formatDetail(body.data.detail)
     } catch {
       apiMessage = undefined
