@@ -7,6 +7,9 @@ import type {DebugLog} from './api/client.js'
 import {detectStyle, paint, type OutputStyle} from './output/format.js'
 import {extractJsonFields, pickFields} from './output/fields.js'
 
+/** oclif's `this.exit(n)`: its error has no name of its own, only the code EEXIT. */
+const isExitError = (err: {code?: unknown}) => err.code === 'EEXIT'
+
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
 /**
@@ -75,7 +78,7 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(`${text}\n`)
   }
 
-  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+  protected override async catch(err: Error & {exitCode?: number; code?: unknown; oclif?: {exit?: number}}): Promise<void> {
     const json = this.jsonEnabled()
     const debug = this.argv.includes('--debug') || /codegenapi/.test(process.env.DEBUG ?? '')
     let code: number
@@ -84,13 +87,13 @@ export abstract class BaseCommand extends Command {
       code = err.exitCode
       body = err.toJSON()
       if (debug && err.detail) body.detail = err.detail
-    } else if (err.oclif?.exit !== undefined && err.name !== 'ExitError') {
+    } else if (err.oclif?.exit !== undefined && !isExitError(err)) {
       // oclif's own parse and usage errors.
       code = err.oclif.exit === 2 || /flag|argument|Expected|Missing/i.test(err.message) ? ExitCode.USAGE : err.oclif.exit
       // "Parsing --limit \n\t<our message>": keep the message our validation wrote.
       const message = err.message.replace(/^Parsing [^\n]*\n\s*/, '').replace(/\nSee more help with --help$/, '')
       body = {code: 'usage', message, exitCode: code, hint: 'See --help for usage.'}
-    } else if (err.name === 'ExitError') {
+    } else if (isExitError(err)) {
       throw err
     } else {
       code = ExitCode.ERROR
