@@ -15,11 +15,15 @@ export interface Timed {
   stderr: string
 }
 
-/** Spawns a process and times it from spawn to exit (wall clock). Async: the in-process fake keeps answering. */
+/**
+ * Spawns a process and times it from spawn to exit (wall clock). Async: the in-process fake keeps
+ * answering. It runs in the sandbox's home (see sandboxEnv), as from a user's shell: the search for a
+ * project config is part of what is measured.
+ */
 export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
-    const child = spawn(cmd, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(cmd, args, {env, cwd: env.HOME, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

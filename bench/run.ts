@@ -39,7 +39,6 @@ function apiEnv(fake: FakeApi, extra: Record<string, string> = {}) {
     CODEGEN_API_BASE_URL: fake.url,
     CODEGEN_API_TOKEN: fake.token,
     CODEGEN_ORG_ID: String(fake.orgId),
-    CODEGENAPI_NO_PROJECT_CONFIG: '1',
     ...extra,
   })
 }
@@ -68,7 +67,7 @@ async function startup(fake: FakeApi) {
 
 async function spawnToToolsList(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ms: number; tools: number}> {
   const started = process.hrtime.bigint()
-  const transport = new StdioClientTransport({command, args, env: env as Record<string, string>, stderr: 'ignore'})
+  const transport = new StdioClientTransport({command, args, env: env as Record<string, string>, cwd: env.HOME, stderr: 'ignore'})
   const client = new Client({name: 'bench', version: '0'})
   await client.connect(transport)
   const {tools} = await client.listTools()
@@ -128,7 +127,7 @@ async function watchMany() {
     seedState(env, ids)
     const finishedAt = new Map<number, number>()
     const noticedAt = new Map<number, number>()
-    const transport = new StdioClientTransport({command: process.execPath, args: [BIN, 'mcp', 'serve'], env: env as Record<string, string>, stderr: 'ignore'})
+    const transport = new StdioClientTransport({command: process.execPath, args: [BIN, 'mcp', 'serve'], env: env as Record<string, string>, cwd: env.HOME, stderr: 'ignore'})
     const client = new Client({name: 'bench', version: '0'})
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
       const m = /Agent run (\d+) is (COMPLETE|FAILED|ERROR)/.exec(String(n.params.data))
@@ -172,7 +171,7 @@ async function watchRss() {
     const ids = Array.from({length: RSS_RUNS}, () => fake.addRun({status: 'ACTIVE'}).id)
     const env = apiEnv(fake, {CODEGENAPI_MONITOR_INTERVAL_MS: '500'})
     seedState(env, ids)
-    const transport = new StdioClientTransport({command: process.execPath, args: [BIN, 'mcp', 'serve'], env: env as Record<string, string>, stderr: 'ignore'})
+    const transport = new StdioClientTransport({command: process.execPath, args: [BIN, 'mcp', 'serve'], env: env as Record<string, string>, cwd: env.HOME, stderr: 'ignore'})
     const client = new Client({name: 'bench', version: '0'})
     await client.connect(transport)
     await client.listTools()
