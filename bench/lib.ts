@@ -61,9 +61,20 @@ export async function medianWalls(commands: {cmd: string; args: string[]}[], run
   return times.map(median)
 }
 
+// Scratch directories of this bench run, removed when it ends.
+const scratch: string[] = []
+process.once('exit', () => {
+  for (const dir of scratch) fs.rmSync(dir, {recursive: true, force: true})
+})
+function scratchDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  scratch.push(dir)
+  return dir
+}
+
 /** Peak RSS (MiB) of a process, read by the preloaded probe at exit. */
 export async function peakRssMiB(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-rss-')), 'rss')
+  const file = path.join(scratchDir('cg-rss-'), 'rss')
   const r = await timed(cmd, args, {...env, CODEGENAPI_RSS_FILE: file, NODE_OPTIONS: `--import ${PROBE}`})
   if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.slice(0, 300)}`)
   const kib = fs.readFileSync(file, 'utf8').trim().split('\n').map(Number)
@@ -71,7 +82,7 @@ export async function peakRssMiB(cmd: string, args: string[], env: NodeJS.Proces
 }
 
 export function sandboxEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-'))
+  const home = scratchDir('cg-bench-')
   return {
     PATH: process.env.PATH,
     HOME: home,
