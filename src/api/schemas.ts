@@ -72,8 +72,6 @@ export const SOURCE_TYPES = [
   'CLICKUP', 'MONDAY', 'SETUP_COMMANDS',
 ] as const
 
-// The enum may grow: accept any string rather than fail a whole listing on a new source type.
-const sourceType = built(() => z.optional(z.nullable(z.string())))
 const metadata = built(() => z.optional(z.nullable(z.record(z.string(), z.unknown()))))
 
 // The fields AgentRunResponse and AgentRunWithLogsResponse share.
@@ -90,7 +88,8 @@ export const AgentRunSchema = built(() =>
   z.looseObject({
     ...runFields(),
     summary: nullableString(),
-    source_type: sourceType(),
+    // The enum may grow: any string, rather than fail a whole listing on a new source type.
+    source_type: nullableString(),
     github_pull_requests: z.optional(z.nullable(z.array(PullRequestSchema()))),
     metadata: metadata(),
   }),

@@ -111,6 +111,22 @@ describe('start-up from the code cache', function () {
   })
 })
 
+describe('loading only what the run uses', function () {
+  const api = useFakeApi()
+
+  it('list --json loads neither fs/promises (with its readline and watcher internals) nor node:dns', async () => {
+    const probe = path.join(api.box().home, 'modules-probe.cjs')
+    const out = path.join(api.box().home, 'modules.txt')
+    fs.writeFileSync(probe, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.join('\\n')))`)
+    const res = await runCli(['list', '--json', '--limit', '3'], {env: api.env(), nodeArgs: ['--require', probe]})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(parseJson<unknown[]>(res)).to.have.length(3)
+    const loaded = fs.readFileSync(out, 'utf8').split('\n')
+    expect(loaded, 'the probe saw the run').to.include('NativeModule http')
+    expect(loaded).to.not.include.members(['NativeModule fs/promises', 'NativeModule internal/fs/promises', 'NativeModule dns'])
+  })
+})
+
 describe('leaving once the command is done', function () {
   const api = useFakeApi({runCount: 500})
 
