@@ -23,7 +23,7 @@ import {isTerminal} from '../services/status.js'
 import {RUN_URI_PREFIX, RUN_URI_TEMPLATE, runUri} from './shapes.js'
 import {protocolOutput} from './stdio-guard.js'
 import type {RunTaskStore} from './task-store.js'
-import type {TaskToolDef, ToolContext, ToolDef, ToolOutcome} from './tools.js'
+import type {TaskToolDef, ToolContext, ToolDef, ToolOutcome} from './tools/define.js'
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error'
 
@@ -87,7 +87,9 @@ async function callTool(app: McpApp, def: ToolDef, args: unknown, extra: Extra):
   const due = Date.now() + app.toolDeadlineMs
   const timedOut = new Promise<never>((_, reject) => {
     deadline = setTimeout(() => {
-      const error = new CodegenError('timeout', `${def.name} did not finish within ${app.toolDeadlineMs / 1000} s.`, {hint: 'The Codegen API is slow or rate-limited: try again in a minute.'})
+      const error = new CodegenError('timeout', `${def.name} did not finish within ${app.toolDeadlineMs / 1000} s.`, {
+        hint: 'The Codegen API is slow or rate-limited: try again in a minute.',
+      })
       controller.abort(error)
       reject(error)
     }, app.toolDeadlineMs)
@@ -98,7 +100,10 @@ async function callTool(app: McpApp, def: ToolDef, args: unknown, extra: Extra):
     if (token === undefined || value <= last || controller.signal.aborted) return
     last = value
     extra
-      .sendNotification({method: 'notifications/progress', params: {progressToken: token, progress: value, ...(total !== undefined ? {total} : {}), message}})
+      .sendNotification({
+        method: 'notifications/progress',
+        params: {progressToken: token, progress: value, ...(total !== undefined ? {total} : {}), message},
+      })
       .catch(() => undefined)
   }
   try {
@@ -124,13 +129,22 @@ async function followTask(app: McpApp, def: TaskToolDef, args: unknown, taskId: 
   const quiet = <T>(p: Promise<T>) => p.catch(() => undefined)
   let record: RunRecord
   try {
-    record = await def.start(args as never, app.toolContext(new AbortController().signal, () => undefined, Date.now() + app.toolDeadlineMs))
+    record = await def.start(
+      args as never,
+      app.toolContext(new AbortController().signal, () => undefined, Date.now() + app.toolDeadlineMs),
+    )
   } catch (error) {
     await quiet(store.storeTaskResult(taskId, 'failed', errorResult(app, error)))
     return
   }
   const id = record.id
-  await quiet(store.updateTaskStatus(taskId, 'working', `Agent run ${id} is ${record.status ?? 'starting'}${record.web_url ? `: ${record.web_url}` : ''}`))
+  await quiet(
+    store.updateTaskStatus(
+      taskId,
+      'working',
+      `Agent run ${id} is ${record.status ?? 'starting'}${record.web_url ? `: ${record.web_url}` : ''}`,
+    ),
+  )
   const final = await new Promise<RunRecord | undefined>((resolve) => {
     if (isTerminal(record.status)) return resolve(record)
     let lastStatus = record.status
@@ -154,7 +168,13 @@ async function followTask(app: McpApp, def: TaskToolDef, args: unknown, taskId: 
   })
   if (!final) return // cancelled: the run itself goes on (the API cannot stop it); the task is over.
   if (!isTerminal(final.status)) {
-    await quiet(store.storeTaskResult(taskId, 'failed', errorResult(app, new CodegenError('not_found', `Agent run ${id} is no longer watched (${final.note ?? 'unknown reason'}).`))))
+    await quiet(
+      store.storeTaskResult(
+        taskId,
+        'failed',
+        errorResult(app, new CodegenError('not_found', `Agent run ${id} is no longer watched (${final.note ?? 'unknown reason'}).`)),
+      ),
+    )
     return
   }
   const outcome = def.finish(final)
@@ -193,7 +213,13 @@ export function createServer(app: McpApp): {server: McpServer; dispose(): void} 
   for (const def of app.tools) {
     server.registerTool(
       def.name,
-      {title: def.annotations.title, description: def.description, inputSchema: z.strictObject(def.input), outputSchema: z.object(def.output), annotations: def.annotations},
+      {
+        title: def.annotations.title,
+        description: def.description,
+        inputSchema: z.strictObject(def.input),
+        outputSchema: z.object(def.output),
+        annotations: def.annotations,
+      },
       (args: unknown, extra: Extra) => callTool(app, def, args, extra),
     )
   }
@@ -227,12 +253,14 @@ export function createServer(app: McpApp): {server: McpServer; dispose(): void} 
     new ResourceTemplate(RUN_URI_TEMPLATE, {list: () => ({resources: app.listRuns()})}),
     {
       title: 'Codegen agent run',
-      description: 'An agent run as JSON (status, result, summary, pull requests, web URL). Subscribe to be notified when it changes; runs started here are listed.',
+      description:
+        'An agent run as JSON (status, result, summary, pull requests, web URL). Subscribe to be notified when it changes; runs started here are listed.',
       mimeType: 'application/json',
     },
     async (uri, variables, extra) => {
       const id = parseRunUri(uri.href)
-      if (id === undefined) throw new McpError(ErrorCode.InvalidParams, `Not an agent run URI: ${uri.href} (expected ${RUN_URI_TEMPLATE}, with an integer id).`)
+      if (id === undefined)
+        throw new McpError(ErrorCode.InvalidParams, `Not an agent run URI: ${uri.href} (expected ${RUN_URI_TEMPLATE}, with an integer id).`)
       void variables
       try {
         return {contents: [{uri: runUri(id), mimeType: 'application/json', text: app.redact(await app.readRun(id, extra.signal))}]}
@@ -247,7 +275,8 @@ export function createServer(app: McpApp): {server: McpServer; dispose(): void} 
   const subscriptions = new Set<string>()
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
     const id = parseRunUri(request.params.uri)
-    if (id === undefined) throw new McpError(ErrorCode.InvalidParams, `Cannot subscribe to ${request.params.uri}: only ${RUN_URI_TEMPLATE} resources change.`)
+    if (id === undefined)
+      throw new McpError(ErrorCode.InvalidParams, `Cannot subscribe to ${request.params.uri}: only ${RUN_URI_TEMPLATE} resources change.`)
     subscriptions.add(runUri(id))
     app.subscribed(id)
     return {}

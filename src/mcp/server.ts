@@ -9,7 +9,7 @@ import {isTerminal} from '../services/status.js'
 import type {LogLevel, McpApp, ServerHandle} from './sdk.js'
 import {runOut, runUri} from './shapes.js'
 import {RunTaskStore} from './task-store.js'
-import {selectTools} from './tools.js'
+import {selectTools} from './tools/index.js'
 
 // The MCP server's assembly and lifecycle, SDK-free: configuration, state store, run monitor, the
 // tool selection, logging (stderr and MCP), shutdown. src/mcp/sdk.ts does the protocol side.
@@ -67,11 +67,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 }
 
 /** `mcp serve --http`: every client its own session; the monitor, state and token are shared. */
-export async function startHttpServer(opts: ServeOptions & {host: string; port: number; authToken?: string}): Promise<RunningServer & {url: string}> {
+export async function startHttpServer(
+  opts: ServeOptions & {host: string; port: number; authToken?: string},
+): Promise<RunningServer & {url: string}> {
   const runtime = await createApp(opts)
   const {serveHttp} = await import('./http.js')
   const http = await serveHttp(runtime.app, {host: opts.host, port: opts.port, authToken: opts.authToken})
-  runtime.app.log('info', runtime.describe(`HTTP at ${http.url}${opts.authToken ? ' (bearer token required)' : ''}`, runtime.start().length))
+  runtime.app.log(
+    'info',
+    runtime.describe(`HTTP at ${http.url}${opts.authToken ? ' (bearer token required)' : ''}`, runtime.start().length),
+  )
   const running = lifecycle(runtime, async () => {
     await http.close().catch(() => undefined)
     await runtime.stop()
@@ -145,7 +150,8 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
   const intervalMs = monitorIntervalFromEnv(env)
   const monitor = new RunMonitor({context, store, log: (level, message) => log(level, message), intervalMs})
   monitor.onUpdate((u) => {
-    if (u.statusChanged && u.record.status) log('info', `Agent run ${u.record.id} is ${u.record.status}${u.terminal && u.record.web_url ? `: ${u.record.web_url}` : ''}`)
+    if (u.statusChanged && u.record.status)
+      log('info', `Agent run ${u.record.id} is ${u.record.status}${u.terminal && u.record.web_url ? `: ${u.record.web_url}` : ''}`)
   })
   // Children report to their parents when they finish (issue 6): the same reporter as `codegenapi watch`.
   new ParentReporter(monitor, context, (level, message) => log(level, message)).start()
@@ -163,13 +169,16 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
     toolDeadlineMs: deadlineFromEnv(env),
     toolContext: (signal, progress, deadline) => ({context, monitor, signal, progress, deadline, env}),
     listRuns: () =>
-      store.list().slice(0, 200).map((r) => ({
-        uri: runUri(r.id),
-        name: `agent-run-${r.id}`,
-        title: `Agent run ${r.id}`,
-        description: `${r.status ?? 'status unknown'}${r.watched ? ', watched' : ''}${r.repo ? `, ${r.repo}` : ''}`,
-        mimeType: 'application/json',
-      })),
+      store
+        .list()
+        .slice(0, 200)
+        .map((r) => ({
+          uri: runUri(r.id),
+          name: `agent-run-${r.id}`,
+          title: `Agent run ${r.id}`,
+          description: `${r.status ?? 'status unknown'}${r.watched ? ', watched' : ''}${r.repo ? `, ${r.repo}` : ''}`,
+          mimeType: 'application/json',
+        })),
     async readRun(id, signal) {
       const known = store.get(id)
       let out

@@ -1,0 +1,67 @@
+import {z} from 'zod'
+import type {ServiceContext} from '../../services/context.js'
+import type {RunMonitor} from '../../services/monitor.js'
+import type {RunRecord} from '../../services/state.js'
+
+// The tools: one small definition each (name, description, input and output shapes, annotations)
+// over a service call. No SDK here: src/mcp/sdk.ts registers them.
+
+/** What a tool handler gets besides its arguments. */
+export interface ToolContext {
+  /** A service context with the configuration as it is now (a token set meanwhile is used). */
+  context(): Promise<ServiceContext>
+  monitor: RunMonitor
+  /** Aborted when the client cancels the call or its deadline passes. */
+  signal: AbortSignal
+  /** When the answer is due (ms since epoch): hosts drop calls that take too long. */
+  deadline: number
+  /** notifications/progress, when the client asked for them (a no-op otherwise). */
+  progress(progress: number, total: number | undefined, message: string): void
+  env: NodeJS.ProcessEnv
+}
+
+export interface ToolAnnotations {
+  title: string
+  readOnlyHint: boolean
+  destructiveHint?: boolean
+  idempotentHint?: boolean
+  openWorldHint: boolean
+}
+
+export interface ToolOutcome<T> {
+  data: T
+  /** The short text block every result carries (not every host reads structuredContent). */
+  text: string
+}
+
+export type Infer<S extends z.ZodRawShape> = z.output<z.ZodObject<S>>
+
+export interface ToolDef<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
+  name: string
+  description: string
+  input: I
+  output: O
+  annotations: ToolAnnotations
+  run(args: Infer<I>, tc: ToolContext): Promise<ToolOutcome<Infer<O>>>
+}
+
+/**
+ * A tool that runs as an MCP task (execution.taskSupport "required"): `start` begins the work and
+ * returns the run to follow; the task completes with `finish` once the monitor sees the run end.
+ */
+export interface TaskToolDef<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
+  name: string
+  description: string
+  input: I
+  output: O
+  annotations: ToolAnnotations
+  start(args: Infer<I>, tc: ToolContext): Promise<RunRecord>
+  finish(record: RunRecord): ToolOutcome<Infer<O>> & {ok: boolean}
+}
+
+export const tool = <I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDef<I, O>): ToolDef => def as unknown as ToolDef
+export const taskTool = <I extends z.ZodRawShape, O extends z.ZodRawShape>(def: TaskToolDef<I, O>): TaskToolDef =>
+  def as unknown as TaskToolDef
+
+export const READ = {readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true}
+export const START = {readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true}

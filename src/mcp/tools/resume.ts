@@ -1,0 +1,26 @@
+import {z} from 'zod'
+import {resumeRun} from '../../services/runs.js'
+import {MAX_PROMPT_CHARS} from '../../services/tasks.js'
+import * as S from '../shapes.js'
+import {tool, START} from './define.js'
+import {agentRunId, images, taskLabel, startedOutput, startedText} from './inputs.js'
+
+export const resumeTool = tool({
+  name: 'codegenapi_resume',
+  description:
+    'Continue a finished agent run with a follow-up instruction; the server watches it again as for a new run. Only a COMPLETE run can be resumed: for one still working, wait with codegenapi_wait_for_agent_run first.',
+  input: {
+    agent_run_id: agentRunId,
+    query: z.string().min(1).max(MAX_PROMPT_CHARS).describe('The follow-up instruction.'),
+    task: taskLabel,
+    images,
+  },
+  output: startedOutput,
+  annotations: {title: 'Resume an agent run', ...START},
+  async run({agent_run_id, query, task, images}, tc) {
+    const run = await resumeRun(await tc.context(), {runId: agent_run_id, query, task, images})
+    const record = tc.monitor.watch(run, {resumed: true})
+    const out = S.runOut(run)
+    return {data: {...out, watching: record.watched}, text: startedText(out, 'Resumed')}
+  },
+})

@@ -1,0 +1,23 @@
+import {createRun} from '../../services/runs.js'
+import {isComplete} from '../../services/status.js'
+import * as S from '../shapes.js'
+import {taskTool, START} from './define.js'
+import {newRunInput, newRunRequest} from './inputs.js'
+
+export const runTool = taskTool({
+  name: 'codegenapi_run',
+  description:
+    'Start an agent run as an MCP task that completes when the run finishes, with its result. Only for hosts that support MCP tasks; otherwise use codegenapi_new, then codegenapi_wait_for_agent_run. Same arguments as codegenapi_new.',
+  input: newRunInput,
+  output: S.RunOut.shape,
+  annotations: {title: 'Run an agent to completion (task)', ...START},
+  async start(args, tc) {
+    const run = await createRun(await tc.context(), newRunRequest(args))
+    return tc.monitor.watch(run)
+  },
+  finish(record) {
+    const out = S.runOut(record)
+    const ok = isComplete(record.status)
+    return {data: out, ok, text: S.runText(out, ok ? `Agent run ${out.id} is COMPLETE.` : `Agent run ${out.id} ended ${out.status}.`)}
+  },
+})
