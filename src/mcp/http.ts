@@ -52,7 +52,9 @@ export async function serveHttp(app: McpApp, opts: HttpOptions): Promise<HttpSer
   }
 
   const reply = (res: http.ServerResponse, status: number, message: string) => {
-    res.writeHead(status, {'content-type': 'application/json'}).end(JSON.stringify({jsonrpc: '2.0', error: {code: -32000, message}, id: null}))
+    res
+      .writeHead(status, {'content-type': 'application/json'})
+      .end(JSON.stringify({jsonrpc: '2.0', error: {code: -32000, message}, id: null}))
   }
 
   const readBody = (req: http.IncomingMessage) =>
@@ -82,7 +84,8 @@ export async function serveHttp(app: McpApp, opts: HttpOptions): Promise<HttpSer
         const given = digest(String(req.headers.authorization ?? ''))
         if (!timingSafeEqual(given, expected)) return reply(res, 401, 'Unauthorized: send Authorization: Bearer <token>.')
       }
-      if (!allowedHost(req.headers.host) || !allowedOrigin(req.headers.origin)) return reply(res, 403, 'Forbidden: Host or Origin not allowed.')
+      if (!allowedHost(req.headers.host) || !allowedOrigin(req.headers.origin))
+        return reply(res, 403, 'Forbidden: Host or Origin not allowed.')
       const url = new URL(req.url ?? '/', 'http://localhost')
       if (url.pathname !== '/mcp') return reply(res, 404, 'Not found: the MCP endpoint is /mcp.')
 
@@ -95,7 +98,8 @@ export async function serveHttp(app: McpApp, opts: HttpOptions): Promise<HttpSer
         return
       }
       if (sessionId) return reply(res, 404, 'Unknown or expired session: initialize a new one.')
-      if (req.method !== 'POST' || !isInitializeRequest(body)) return reply(res, 400, 'Bad request: start a session with an initialize request.')
+      if (req.method !== 'POST' || !isInitializeRequest(body))
+        return reply(res, 400, 'Bad request: start a session with an initialize request.')
 
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
@@ -105,7 +109,8 @@ export async function serveHttp(app: McpApp, opts: HttpOptions): Promise<HttpSer
         },
       })
       transport.onclose = () => {
-        if (transport.sessionId && sessions.delete(transport.sessionId)) app.log('debug', `HTTP session ${transport.sessionId} closed (${sessions.size} open).`)
+        if (transport.sessionId && sessions.delete(transport.sessionId))
+          app.log('debug', `HTTP session ${transport.sessionId} closed (${sessions.size} open).`)
       }
       const handle = await connect(app, transport)
       await transport.handleRequest(req, res, body)
@@ -116,9 +121,12 @@ export async function serveHttp(app: McpApp, opts: HttpOptions): Promise<HttpSer
   })
 
   const idleMs = opts.idleMs ?? 30 * 60_000
-  const sweep = setInterval(() => {
-    for (const [id, s] of sessions) if (Date.now() - s.lastSeen > idleMs) void s.handle.close().finally(() => sessions.delete(id))
-  }, Math.min(60_000, idleMs)).unref()
+  const sweep = setInterval(
+    () => {
+      for (const [id, s] of sessions) if (Date.now() - s.lastSeen > idleMs) void s.handle.close().finally(() => sessions.delete(id))
+    },
+    Math.min(60_000, idleMs),
+  ).unref()
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

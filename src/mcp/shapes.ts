@@ -46,14 +46,16 @@ const PullRequestOut = z.object({
 
 export const RunOut = z.object({
   id: z.number().int().min(1).max(MAX_ID),
-  status: z.string().describe('As the API says: ACTIVE/RUNNING/PENDING while it works; COMPLETE, FAILED, ERROR, STOPPED or CANCELLED when finished.'),
+  status: z
+    .string()
+    .describe('As the API says: ACTIVE/RUNNING/PENDING while it works; COMPLETE, FAILED, ERROR, STOPPED or CANCELLED when finished.'),
   finished: z.boolean().describe('True once the status is final.'),
   web_url: z.string().optional(),
   created_at: z.string().optional(),
   source_type: z.string().optional(),
   repo: z.string().optional(),
   summary: z.string().optional(),
-  result: z.string().optional().describe('The agent\'s final answer (cut when long: see result_truncated).'),
+  result: z.string().optional().describe("The agent's final answer (cut when long: see result_truncated)."),
   result_truncated: z.boolean().optional(),
   pull_requests: z.array(PullRequestOut),
   parent_run_id: z.number().int().min(1).max(MAX_ID).optional(),
@@ -72,7 +74,8 @@ export const RunListItemOut = z.object({
   pull_request_urls: z.array(z.string()),
 })
 
-const defined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T
+const defined = <T extends Record<string, unknown>>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T
 
 function repoOf(metadata: AgentRun['metadata']): string | undefined {
   const m = (metadata ?? {}) as Record<string, unknown>
@@ -97,7 +100,9 @@ export function runOut(run: AgentRun | RunRecord, maxText = MAX_TEXT): RunOutT {
     summary: clip(run.summary, maxText).text,
     result: result.text,
     result_truncated: result.clipped || undefined,
-    pull_requests: prs.map((pr) => defined({title: pr.title ?? undefined, url: pr.url ?? undefined, branch: pr.head_branch_name ?? undefined})),
+    pull_requests: prs.map((pr) =>
+      defined({title: pr.title ?? undefined, url: pr.url ?? undefined, branch: pr.head_branch_name ?? undefined}),
+    ),
     parent_run_id: parent ?? undefined,
     resource_uri: runUri(run.id),
   })
@@ -149,7 +154,8 @@ export function userOut(user: User): z.infer<typeof UserOut> {
   })
 }
 
-export const userText = (u: z.infer<typeof UserOut>) => `${u.id} ${u.github_username}${u.full_name ? ` (${u.full_name})` : ''}${u.email ? ` <${u.email}>` : ''}${u.role ? ` ${u.role}` : ''}`
+export const userText = (u: z.infer<typeof UserOut>) =>
+  `${u.id} ${u.github_username}${u.full_name ? ` (${u.full_name})` : ''}${u.email ? ` <${u.email}>` : ''}${u.role ? ` ${u.role}` : ''}`
 
 export const OrganizationOut = z.object({
   id: z.number().int().min(1).max(MAX_ID),
@@ -197,5 +203,11 @@ export const ConfigEntryOut = z.object({
 })
 
 export function configEntryOut(e: ConfigEntry): z.infer<typeof ConfigEntryOut> {
-  return defined({key: e.key, set: e.set, value: e.value === null ? undefined : String(e.value), source: e.source ?? undefined, description: e.description})
+  return defined({
+    key: e.key,
+    set: e.set,
+    value: e.value === null ? undefined : String(e.value),
+    source: e.source ?? undefined,
+    description: e.description,
+  })
 }

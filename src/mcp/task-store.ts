@@ -43,7 +43,12 @@ export class RunTaskStore {
     return () => this.listeners.delete(listener)
   }
 
-  async createTask(params: {ttl?: number | null; pollInterval?: number}, _requestId: unknown, _request: unknown, sessionId?: string): Promise<TaskInfo> {
+  async createTask(
+    params: {ttl?: number | null; pollInterval?: number},
+    _requestId: unknown,
+    _request: unknown,
+    sessionId?: string,
+  ): Promise<TaskInfo> {
     const now = new Date().toISOString()
     const task: TaskInfo = {
       taskId: randomBytes(16).toString('hex'),
@@ -83,7 +88,9 @@ export class RunTaskStore {
   }
 
   async listTasks(_cursor?: string, sessionId?: string): Promise<{tasks: TaskInfo[]; nextCursor?: string}> {
-    const tasks = [...this.tasks.values()].filter((s) => sessionId === undefined || s.sessionId === undefined || s.sessionId === sessionId).map((s) => ({...s.task}))
+    const tasks = [...this.tasks.values()]
+      .filter((s) => sessionId === undefined || s.sessionId === undefined || s.sessionId === sessionId)
+      .map((s) => ({...s.task}))
     return {tasks}
   }
 

@@ -1,4 +1,4 @@
-// Validates bodies against the OpenAPI contract in ../shared/codegen-openapi.json (OpenAPI 3.1, so the
+// Validates bodies against the OpenAPI contract in contract/codegen-openapi.json (OpenAPI 3.1, so the
 // schemas are JSON Schema 2020-12 and ajv's 2020 build compiles them as they are).
 import fs from 'node:fs'
 import path from 'node:path'
@@ -8,7 +8,7 @@ import Ajv2020Module, {type ErrorObject, type ValidateFunction} from 'ajv/dist/2
 const Ajv2020 = Ajv2020Module.default
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const SPEC_PATH = path.resolve(PROJECT_ROOT, '../shared/codegen-openapi.json')
+export const SPEC_PATH = path.resolve(PROJECT_ROOT, 'contract/codegen-openapi.json')
 const SPEC_ID = 'https://codegen.test/codegen-openapi.json'
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
 
@@ -57,7 +57,10 @@ const isParam = (segment: string) => segment.startsWith('{') && segment.endsWith
  * Spec path templates that match a concrete path, best first: at the first segment where two templates
  * differ, a literal segment beats a parameter (`/agent/run/resume` before `/agent/run/{agent_run_id}`).
  */
-export function matchTemplates(concretePath: string, templates: string[] = load().templates.map((t) => t.template)): {template: string; params: Record<string, string>}[] {
+export function matchTemplates(
+  concretePath: string,
+  templates: string[] = load().templates.map((t) => t.template),
+): {template: string; params: Record<string, string>}[] {
   const segments = splitPath(concretePath)
   const found: {template: string; params: Record<string, string>; literal: boolean[]}[] = []
   for (const template of templates) {
@@ -124,7 +127,9 @@ function formatErrors(errors: ErrorObject[]): string[] {
   const items = errors.map((e) => ({e, dropped: false, text: ''}))
   const anyOfs = items.filter((i) => i.e.keyword === 'anyOf').sort((a, b) => b.e.schemaPath.length - a.e.schemaPath.length)
   for (const a of anyOfs) {
-    const branches = items.filter((i) => i !== a && !i.dropped && i.e.instancePath === a.e.instancePath && i.e.schemaPath.startsWith(`${a.e.schemaPath}/`))
+    const branches = items.filter(
+      (i) => i !== a && !i.dropped && i.e.instancePath === a.e.instancePath && i.e.schemaPath.startsWith(`${a.e.schemaPath}/`),
+    )
     for (const b of branches) b.dropped = true
     const deeper = items.some((i) => !i.dropped && i.e.instancePath.startsWith(`${a.e.instancePath}/`))
     if (deeper || !branches.length) a.dropped = deeper
@@ -134,7 +139,7 @@ function formatErrors(errors: ErrorObject[]): string[] {
     .filter((i) => !i.dropped)
     .map(({e, text}) => {
       const extra = e.keyword === 'additionalProperties' ? ` (${(e.params as {additionalProperty: string}).additionalProperty})` : ''
-      return `${e.instancePath || '(root)'} ${text || (e.keyword === 'enum' ? `must be ${describe(e)}` : e.message ?? e.keyword)}${extra}`
+      return `${e.instancePath || '(root)'} ${text || (e.keyword === 'enum' ? `must be ${describe(e)}` : (e.message ?? e.keyword))}${extra}`
     })
   return [...new Set(out)]
 }
@@ -176,7 +181,9 @@ export function validateResponse(method: string, concretePath: string, status: n
   if (!json?.schema) return []
   if (body === undefined) return [`${label}: body is missing`]
   const name = typeof json.schema.$ref === 'string' ? json.schema.$ref.split('/').at(-1) : match.template
-  return validateAt(schemaPointer(match, 'responses', key, 'content', 'application/json', 'schema'), body).map((e) => `${label} (${name}): ${e}`)
+  return validateAt(schemaPointer(match, 'responses', key, 'content', 'application/json', 'schema'), body).map(
+    (e) => `${label} (${name}): ${e}`,
+  )
 }
 
 /** Errors in a request body (empty = valid); `body` undefined means none was sent. */
@@ -190,5 +197,7 @@ export function validateRequestBody(method: string, concretePath: string, body: 
   const json = requestBody.content?.['application/json']
   if (!json?.schema) return [`${label}: the operation takes no JSON body`]
   const name = typeof json.schema.$ref === 'string' ? json.schema.$ref.split('/').at(-1) : match.template
-  return validateAt(schemaPointer(match, 'requestBody', 'content', 'application/json', 'schema'), body).map((e) => `${label} (${name}): ${e}`)
+  return validateAt(schemaPointer(match, 'requestBody', 'content', 'application/json', 'schema'), body).map(
+    (e) => `${label} (${name}): ${e}`,
+  )
 }
