@@ -31,7 +31,14 @@ const say = (text: string) => process.stderr.write(`${text}\n`)
 
 function ratioRow(figure: string, value: number, base: number, limit: number, unit = fmt) {
   const ratio = value / base
-  rows.push({figure, measured: unit(value), baseline: unit(base), ratio: `${ratio.toFixed(2)}x`, target: `<= ${limit}x`, ok: ratio <= limit})
+  rows.push({
+    figure,
+    measured: unit(value),
+    baseline: unit(base),
+    ratio: `${ratio.toFixed(2)}x`,
+    target: `<= ${limit}x`,
+    ok: ratio <= limit,
+  })
 }
 
 function apiEnv(fake: FakeApi, extra: Record<string, string> = {}) {
@@ -104,7 +111,14 @@ async function listRequests() {
     const res = await timed(process.execPath, [BIN, 'list', '--status', 'failed', '--limit', '100', '--json'], apiEnv(fake))
     if (res.code !== 0) throw new Error(res.stderr)
     const spent = fake.requests.filter((r) => r.path.endsWith('/agent/runs')).length
-    rows.push({figure: '`list --status failed --limit 100`, 10,000 runs, 1% failed', measured: `${spent} requests`, baseline: `${needed} pages`, ratio: spent === needed ? 'equal' : `${spent - needed > 0 ? '+' : ''}${spent - needed}`, target: 'equal', ok: spent === needed})
+    rows.push({
+      figure: '`list --status failed --limit 100`, 10,000 runs, 1% failed',
+      measured: `${spent} requests`,
+      baseline: `${needed} pages`,
+      ratio: spent === needed ? 'equal' : `${spent - needed > 0 ? '+' : ''}${spent - needed}`,
+      target: 'equal',
+      ok: spent === needed,
+    })
   } finally {
     await fake.close()
   }
@@ -127,7 +141,13 @@ async function watchMany() {
     seedState(env, ids)
     const finishedAt = new Map<number, number>()
     const noticedAt = new Map<number, number>()
-    const transport = new StdioClientTransport({command: process.execPath, args: [BIN, 'mcp', 'serve'], env: env as Record<string, string>, cwd: env.HOME, stderr: 'ignore'})
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, 'mcp', 'serve'],
+      env: env as Record<string, string>,
+      cwd: env.HOME,
+      stderr: 'ignore',
+    })
     const client = new Client({name: 'bench', version: '0'})
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
       const m = /Agent run (\d+) is (COMPLETE|FAILED|ERROR)/.exec(String(n.params.data))
@@ -171,7 +191,13 @@ async function watchRss() {
     const ids = Array.from({length: RSS_RUNS}, () => fake.addRun({status: 'ACTIVE'}).id)
     const env = apiEnv(fake, {CODEGENAPI_MONITOR_INTERVAL_MS: '500'})
     seedState(env, ids)
-    const transport = new StdioClientTransport({command: process.execPath, args: [BIN, 'mcp', 'serve'], env: env as Record<string, string>, cwd: env.HOME, stderr: 'ignore'})
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, 'mcp', 'serve'],
+      env: env as Record<string, string>,
+      cwd: env.HOME,
+      stderr: 'ignore',
+    })
     const client = new Client({name: 'bench', version: '0'})
     await client.connect(transport)
     await client.listTools()
@@ -181,7 +207,14 @@ async function watchRss() {
     const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024
     const polled = fake.requests.filter((r) => r.path.endsWith('/agent/runs')).length
     await client.close()
-    rows.push({figure: `MCP server peak RSS watching ${RSS_RUNS} runs`, measured: `${hwm.toFixed(1)} MiB`, baseline: `${polled} list requests`, ratio: '', target: '<= 120 MB', ok: hwm <= 120 * 1e6 / 1048576})
+    rows.push({
+      figure: `MCP server peak RSS watching ${RSS_RUNS} runs`,
+      measured: `${hwm.toFixed(1)} MiB`,
+      baseline: `${polled} list requests`,
+      ratio: '',
+      target: '<= 120 MB',
+      ok: hwm <= (120 * 1e6) / 1048576,
+    })
   } finally {
     await fake.close()
   }
@@ -194,7 +227,9 @@ function printTable() {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
   const out = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...data.map(line)]
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
-  process.stdout.write(`\nnode ${process.version}, ${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}${quick ? ' (quick)' : ''}\n\n${out.join('\n')}\n`)
+  process.stdout.write(
+    `\nnode ${process.version}, ${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}${quick ? ' (quick)' : ''}\n\n${out.join('\n')}\n`,
+  )
 }
 
 const fake = await startFakeApi({validate: false})

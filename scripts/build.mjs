@@ -21,13 +21,15 @@ import path from 'node:path'
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const dist = path.join(root, 'dist')
 const {version} = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
-const walk = (dir) => fs.readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+const walk = (dir) =>
+  fs.readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 
 // got imports HTTP/2, response-cache and DNS-cache support at load time; we use none of them (no
 // `http2`, `cache` or `dnsCache` option), so the bundle gets stand-ins that fail loudly if ever used.
 // The DNS cache alone (node:dns with its resolver, read from /etc/resolv.conf) was ~1 ms of every run.
 const UNUSED_GOT_FEATURES = {
-  'http2-wrapper': "const no = () => { throw new Error('codegenapi does not use HTTP/2') }; export default {auto: no, get globalAgent() { return no() }}",
+  'http2-wrapper':
+    "const no = () => { throw new Error('codegenapi does not use HTTP/2') }; export default {auto: no, get globalAgent() { return no() }}",
   'cacheable-request':
     "export default class CacheableRequest { constructor() { throw new Error('codegenapi does not use a response cache') } }; export class CacheError extends Error {}",
   'cacheable-lookup': "export default class CacheableLookup { constructor() { throw new Error('codegenapi does not use a DNS cache') } }",
@@ -120,13 +122,18 @@ const PATCHES = [
     // messages we never show: made on first use instead.
     file: /@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/,
     from: /const (andFormatter|orFormatter) = new Intl\.ListFormat\(([^;]*)\);/g,
-    to: (_, name, args) => `let ${name}Lazy; const ${name} = {format: (values) => (${name}Lazy ??= new Intl.ListFormat(${args})).format(values)};`,
+    to: (_, name, args) =>
+      `let ${name}Lazy; const ${name} = {format: (values) => (${name}Lazy ??= new Intl.ListFormat(${args})).format(values)};`,
   },
 ]
 
 /** `const NAME = require("MODULE");` becomes an object that requires MODULE when first used. */
 function lazyRequire(file, name, module) {
-  return {file, from: `const ${name} = require("${module}");`, to: `const ${name} = new Proxy({}, {get: (_, key) => require("${module}")[key]});`}
+  return {
+    file,
+    from: `const ${name} = require("${module}");`,
+    to: `const ${name} = new Proxy({}, {get: (_, key) => require("${module}")[key]});`,
+  }
 }
 
 const dependencyPatches = {
@@ -164,9 +171,15 @@ const common = {
  * entry is a getter: a command's module (and what it imports) is evaluated only when that command runs.
  */
 function commandsEntry() {
-  const files = walk(path.join(root, 'src', 'commands')).filter((f) => f.endsWith('.ts')).sort()
+  const files = walk(path.join(root, 'src', 'commands'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
   const entry = (f) => {
-    const id = path.relative(path.join(root, 'src', 'commands'), f).replace(/\.ts$/, '').split(path.sep).join(':')
+    const id = path
+      .relative(path.join(root, 'src', 'commands'), f)
+      .replace(/\.ts$/, '')
+      .split(path.sep)
+      .join(':')
     return `  get ${JSON.stringify(id)}() { return require('./${path.relative(root, f).split(path.sep).join('/')}').default },`
   }
   return ["export {run} from './src/cli.ts'", 'export const COMMANDS = {', ...files.map(entry), '}'].join('\n')
@@ -208,7 +221,8 @@ async function bundleCli() {
   // esbuild keeps import() of what it does not bundle, and such an import() fails in code run from the
   // cache: Node's built-ins are imported statically (the module that needs one is itself loaded lazily).
   const builtinImports = ours.filter((f) => /\bimport\(\s*['"]node:/.test(fs.readFileSync(path.join(root, f), 'utf8')))
-  if (builtinImports.length) throw new Error(`import('node:...') fails in the CLI bundle; import it statically: ${builtinImports.join(', ')}`)
+  if (builtinImports.length)
+    throw new Error(`import('node:...') fails in the CLI bundle; import it statically: ${builtinImports.join(', ')}`)
   // The first line names the content: a user's code cache is kept per bundle (bin/load-cli.cjs).
   let code = fs.readFileSync(file, 'utf8')
   // esbuild gives every ES module that imports a CommonJS module or a Node built-in its own copy of its
@@ -252,10 +266,27 @@ function renderRootHelp() {
 /** A stand-in API for the training runs: agent runs in the shape the contract gives, with pull requests. */
 function startTrainingApi() {
   const runs = [1, 2, 3].map((id) => ({
-    id, organization_id: 1, status: ['COMPLETE', 'ACTIVE', 'FAILED'][id - 1], created_at: new Date(Date.now() - id * 3_600_000).toISOString(),
-    web_url: `https://codegen.com/agent/trace/${id}`, result: id === 1 ? 'Done: the flaky test is fixed.' : null, summary: id === 1 ? 'Fixed a flaky test' : null,
-    source_type: 'API', metadata: {repo: 'acme/api'},
-    github_pull_requests: id === 1 ? [{id: 10, title: 'Fix flaky test', url: 'https://github.com/acme/api/pull/10', created_at: new Date().toISOString(), head_branch_name: 'codegen-bot/fix'}] : [],
+    id,
+    organization_id: 1,
+    status: ['COMPLETE', 'ACTIVE', 'FAILED'][id - 1],
+    created_at: new Date(Date.now() - id * 3_600_000).toISOString(),
+    web_url: `https://codegen.com/agent/trace/${id}`,
+    result: id === 1 ? 'Done: the flaky test is fixed.' : null,
+    summary: id === 1 ? 'Fixed a flaky test' : null,
+    source_type: 'API',
+    metadata: {repo: 'acme/api'},
+    github_pull_requests:
+      id === 1
+        ? [
+            {
+              id: 10,
+              title: 'Fix flaky test',
+              url: 'https://github.com/acme/api/pull/10',
+              created_at: new Date().toISOString(),
+              head_branch_name: 'codegen-bot/fix',
+            },
+          ]
+        : [],
   }))
   const server = http.createServer((req, res) => {
     res.writeHead(200, {'content-type': 'application/json'})
@@ -272,8 +303,16 @@ async function makeCodeCache() {
   const target = path.join(dist, `cli-${process.version}-${process.arch}.cache`)
   try {
     const env = {
-      PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config'), XDG_STATE_HOME: path.join(home, 'state'),
-      CODEGEN_API_BASE_URL: `http://127.0.0.1:${server.address().port}`, CODEGEN_API_TOKEN: 'build-training', CODEGEN_ORG_ID: '1', CODEGENAPI_NO_PROJECT_CONFIG: '1', NO_COLOR: '1',
+      PATH: process.env.PATH,
+      HOME: home,
+      XDG_CACHE_HOME: path.join(home, 'cache'),
+      XDG_CONFIG_HOME: path.join(home, 'config'),
+      XDG_STATE_HOME: path.join(home, 'state'),
+      CODEGEN_API_BASE_URL: `http://127.0.0.1:${server.address().port}`,
+      CODEGEN_API_TOKEN: 'build-training',
+      CODEGEN_ORG_ID: '1',
+      CODEGENAPI_NO_PROJECT_CONFIG: '1',
+      NO_COLOR: '1',
     }
     await new Promise((resolve, reject) =>
       execFile(process.execPath, [path.join(root, 'scripts', 'train-code-cache.cjs'), target], {env, cwd: home}, (error, stdout, stderr) =>

@@ -29,11 +29,18 @@ export abstract class ApiCommand extends BaseCommand {
    * After `new` or `resume`: record the run in the local run state (so `watch` and an MCP server follow
    * it and its parent report), then either say it started or, with --wait, follow it to the end.
    */
-  protected async started(ctx: ServiceContext, run: AgentRun, verb: 'Created' | 'Resumed', wait: {wait?: boolean; timeout?: string}): Promise<AgentRun> {
+  protected async started(
+    ctx: ServiceContext,
+    run: AgentRun,
+    verb: 'Created' | 'Resumed',
+    wait: {wait?: boolean; timeout?: string},
+  ): Promise<AgentRun> {
     const {rememberRun} = await import('./services/watch.js')
     await rememberRun(run).catch((error) => this.warn(`Could not record run ${run.id} in the local run state: ${(error as Error).message}`))
     if (!wait.wait) {
-      this.out(`${paint(this.style, 'green', '✓')} ${verb} agent run ${run.id} (${run.status ?? 'unknown'})${run.web_url ? `\n${run.web_url}` : ''}`)
+      this.out(
+        `${paint(this.style, 'green', '✓')} ${verb} agent run ${run.id} (${run.status ?? 'unknown'})${run.web_url ? `\n${run.web_url}` : ''}`,
+      )
       return run
     }
     this.note(`${verb} agent run ${run.id}${run.web_url ? `: ${run.web_url}` : ''}`)

@@ -52,15 +52,22 @@ function useFake(opts: FakeApiOptions = {}) {
 describe('fake API: contract validator', () => {
   it('matches literal segments before parameters', () => {
     expect(findOperation('POST', '/v1/organizations/7/agent/run/resume')?.template).to.equal('/v1/organizations/{org_id}/agent/run/resume')
-    expect(findOperation('GET', '/v1/organizations/7/agent/run/12')).to.deep.include({template: '/v1/organizations/{org_id}/agent/run/{agent_run_id}', params: {org_id: '7', agent_run_id: '12'}})
-    expect(findOperation('GET', '/v1/organizations/7/repos/check-suite-settings')?.template).to.equal('/v1/organizations/{org_id}/repos/check-suite-settings')
+    expect(findOperation('GET', '/v1/organizations/7/agent/run/12')).to.deep.include({
+      template: '/v1/organizations/{org_id}/agent/run/{agent_run_id}',
+      params: {org_id: '7', agent_run_id: '12'},
+    })
+    expect(findOperation('GET', '/v1/organizations/7/repos/check-suite-settings')?.template).to.equal(
+      '/v1/organizations/{org_id}/repos/check-suite-settings',
+    )
     expect(findOperation('DELETE', '/v1/users/me')).to.equal(undefined)
   })
 
   it('accepts valid bodies', () => {
     const run = {id: 1, organization_id: 42, status: 'PAUSED_FOR_REVIEW', metadata: null, github_pull_requests: null}
     expect(validateResponse('GET', '/v1/organizations/42/agent/run/1', 200, run)).to.deep.equal([])
-    expect(validateResponse('GET', '/v1/organizations/42/agent/runs', 200, {items: [run], total: 1, page: 1, size: 100, pages: 1})).to.deep.equal([])
+    expect(
+      validateResponse('GET', '/v1/organizations/42/agent/runs', 200, {items: [run], total: 1, page: 1, size: 100, pages: 1}),
+    ).to.deep.equal([])
     expect(validateRequestBody('POST', '/v1/organizations/42/agent/run', {prompt: 'x', repo_id: null, metadata: {a: 1}})).to.deep.equal([])
   })
 
@@ -70,13 +77,21 @@ describe('fake API: contract validator', () => {
     expect(noId[0]).to.contain('AgentRunResponse').and.to.contain("required property 'id'")
     const noItems = validateResponse('GET', '/v1/organizations/42/repos', 200, {total: 0, page: 1, size: 100, pages: 0})
     expect(noItems.join('\n')).to.contain("required property 'items'")
-    const badItem = validateResponse('GET', '/v1/organizations/42/users', 200, {items: [{id: '1', github_username: 'x'}], total: 1, page: 1, size: 100, pages: 1})
+    const badItem = validateResponse('GET', '/v1/organizations/42/users', 200, {
+      items: [{id: '1', github_username: 'x'}],
+      total: 1,
+      page: 1,
+      size: 100,
+      pages: 1,
+    })
     expect(badItem.join('\n')).to.contain('/items/0/id must be integer').and.to.contain("required property 'github_user_id'")
     expect(validateSchema('AgentRunLogResponse', {created_at: 5})).to.have.length.greaterThan(0)
   })
 
   it('checks error bodies: declared schemas, and message/detail for undeclared statuses', () => {
-    expect(validateResponse('GET', '/v1/organizations/42/agent/runs', 422, {detail: [{loc: ['query', 'limit'], msg: 'bad'}]}).join()).to.contain("required property 'type'")
+    expect(
+      validateResponse('GET', '/v1/organizations/42/agent/runs', 422, {detail: [{loc: ['query', 'limit'], msg: 'bad'}]}).join(),
+    ).to.contain("required property 'type'")
     expect(validateResponse('GET', '/v1/users/me', 401, {detail: 'Invalid or missing API token'})).to.deep.equal([])
     expect(validateResponse('GET', '/v1/users/me', 502, {message: 'bad gateway'})).to.deep.equal([])
     expect(validateResponse('GET', '/v1/users/me', 500, undefined)).to.deep.equal([])
@@ -86,7 +101,9 @@ describe('fake API: contract validator', () => {
 
   it('reports an unknown path and bad request bodies', () => {
     expect(validateResponse('GET', '/v1/nothing/here', 200, {})[0]).to.contain('no operation')
-    expect(validateRequestBody('POST', '/v1/organizations/42/agent/run', {repo_id: 'acme/x'}).join('\n')).to.contain("required property 'prompt'").and.to.contain('/repo_id must be integer')
+    expect(validateRequestBody('POST', '/v1/organizations/42/agent/run', {repo_id: 'acme/x'}).join('\n'))
+      .to.contain("required property 'prompt'")
+      .and.to.contain('/repo_id must be integer')
     expect(validateRequestBody('POST', '/v1/organizations/42/agent/run/resume', {prompt: 'x'}).join()).to.contain("'agent_run_id'")
     expect(validateRequestBody('POST', '/v1/organizations/42/agent/run', undefined)).to.have.length(1)
     expect(validateRequestBody('GET', '/v1/users/me', undefined)).to.deep.equal([])
@@ -160,7 +177,9 @@ describe('fake API: endpoints', () => {
     expect(p3).to.deep.include({total: 60, page: 3, size: 7, pages: 9})
     expect(p3.items.map((r: any) => r.id)).to.deep.equal(ids.slice(14, 21))
     const mine = (await api(`/v1/organizations/42/agent/runs?user_id=${fake().userId}`)).json
-    expect(mine.total).to.equal(fake().runs.filter((r) => r.creator_id === fake().userId).length).and.to.be.within(1, 59)
+    expect(mine.total)
+      .to.equal(fake().runs.filter((r) => r.creator_id === fake().userId).length)
+      .and.to.be.within(1, 59)
     const slack = (await api('/v1/organizations/42/agent/runs?source_type=SLACK')).json
     expect(slack.total).to.be.greaterThan(0)
     expect(slack.items.every((r: any) => r.source_type === 'SLACK')).to.equal(true)
@@ -169,7 +188,8 @@ describe('fake API: endpoints', () => {
   it('seeds a realistic mix of runs', () => {
     const runs = fake().runs
     const statuses = new Set(runs.map((r) => r.status))
-    for (const s of ['COMPLETE', 'ACTIVE', 'FAILED', 'ERROR', 'CANCELLED', 'STOPPED', 'complete', 'PAUSED_FOR_REVIEW']) expect(statuses, s).to.include(s)
+    for (const s of ['COMPLETE', 'ACTIVE', 'FAILED', 'ERROR', 'CANCELLED', 'STOPPED', 'complete', 'PAUSED_FOR_REVIEW'])
+      expect(statuses, s).to.include(s)
     expect(runs.every((r) => r.web_url === `https://codegen.com/agent/trace/${r.id}`)).to.equal(true)
     const withPr = runs.filter((r) => r.github_pull_requests?.length)
     expect(withPr.length).to.be.greaterThan(5)
@@ -205,7 +225,10 @@ describe('fake API: endpoints', () => {
     expect(all.every((l: any) => l.agent_run_id === run.id)).to.equal(true)
     const times = all.map((l: any) => Date.parse(l.created_at))
     expect(times).to.deep.equal([...times].sort((a, b) => a - b))
-    expect(new Set(all.map((l: any) => l.message_type))).to.include('ACTION').and.to.include('PLAN_EVALUATION').and.to.include('FINAL_ANSWER')
+    expect(new Set(all.map((l: any) => l.message_type)))
+      .to.include('ACTION')
+      .and.to.include('PLAN_EVALUATION')
+      .and.to.include('FINAL_ANSWER')
     expect(all.some((l: any) => l.tool_name && l.thought)).to.equal(true)
     const rev = (await api(`${base}?reverse=true&limit=3&skip=1`)).json
     expect(rev.logs).to.deep.equal([...all].reverse().slice(1, 4))
@@ -215,11 +238,31 @@ describe('fake API: endpoints', () => {
 
   it('creates a run for the token user: ACTIVE, source API, metadata kept', async () => {
     const zee = fake().repos.find((r) => r.full_name === 'Zeeeepa/codegen.py')!
-    const res = await api('/v1/organizations/42/agent/run', {body: {prompt: 'Add retry logic', repo_id: zee.id, metadata: {repo: zee.full_name, task: 'FIX', source: 'codegenapi'}, agent_type: 'codegen', images: [], model: null}})
+    const res = await api('/v1/organizations/42/agent/run', {
+      body: {
+        prompt: 'Add retry logic',
+        repo_id: zee.id,
+        metadata: {repo: zee.full_name, task: 'FIX', source: 'codegenapi'},
+        agent_type: 'codegen',
+        images: [],
+        model: null,
+      },
+    })
     expect(res.status).to.equal(200)
-    expect(res.json).to.deep.include({status: 'ACTIVE', source_type: 'API', organization_id: 42, web_url: `https://codegen.com/agent/trace/${res.json.id}`})
+    expect(res.json).to.deep.include({
+      status: 'ACTIVE',
+      source_type: 'API',
+      organization_id: 42,
+      web_url: `https://codegen.com/agent/trace/${res.json.id}`,
+    })
     expect(res.json.metadata).to.deep.equal({repo: zee.full_name, task: 'FIX', source: 'codegenapi'})
-    expect(res.json.id).to.be.greaterThan(Math.max(...fake().runs.filter((r) => r.id !== res.json.id).map((r) => r.id)))
+    expect(res.json.id).to.be.greaterThan(
+      Math.max(
+        ...fake()
+          .runs.filter((r) => r.id !== res.json.id)
+          .map((r) => r.id),
+      ),
+    )
     expect(fake().runs[0].id).to.equal(res.json.id)
     expect(fake().getRun(res.json.id)!.creator_id).to.equal(fake().userId)
     const list = (await api(`/v1/organizations/42/agent/runs?user_id=${fake().userId}&source_type=API&limit=1`)).json
@@ -258,7 +301,14 @@ describe('fake API: endpoints', () => {
 
 describe('fake API: auth', () => {
   const {fake, api} = useFake()
-  const orgPaths = ['/v1/organizations/42/users', '/v1/organizations/42/users/1001', '/v1/organizations/42/repos', '/v1/organizations/42/agent/runs', '/v1/organizations/42/agent/run/7001', '/v1/alpha/organizations/42/agent/run/7001/logs']
+  const orgPaths = [
+    '/v1/organizations/42/users',
+    '/v1/organizations/42/users/1001',
+    '/v1/organizations/42/repos',
+    '/v1/organizations/42/agent/runs',
+    '/v1/organizations/42/agent/run/7001',
+    '/v1/alpha/organizations/42/agent/run/7001/logs',
+  ]
 
   it('401 without a token, with a wrong one, or without "Bearer"', async () => {
     for (const init of [{token: null}, {token: 'wrong-token-value-xyz'}, {token: null, headers: {authorization: fake().token}}]) {
@@ -305,7 +355,9 @@ describe('fake API: validation (422)', () => {
       expect(res.status, p).to.equal(422)
       expect(res.json.detail, p).to.have.length(1)
       expect(res.json.detail[0], p).to.deep.include({loc, type})
-      expect(res.json.detail[0].msg, p).to.be.a('string').and.match(/^Input should/)
+      expect(res.json.detail[0].msg, p)
+        .to.be.a('string')
+        .and.match(/^Input should/)
     }
     expect((await api('/v1/organizations/42/repos?limit=100&skip=0')).status).to.equal(200)
     expect((await api('/v1/organizations/42/repos?limit=1')).status).to.equal(200)
@@ -333,7 +385,10 @@ describe('fake API: validation (422)', () => {
     expect(noBody.json.detail[0]).to.deep.include({loc: ['body'], type: 'missing'})
     // Every bad body above breaks the contract's request schema, except the blank prompt (a plain string).
     expect(fake().requestViolations.length).to.be.at.least(cases.length - 1)
-    expect(fake().requestViolations.join('\n')).to.contain('CreateAgentRunInput').and.to.contain('ResumeAgentRunInput').and.to.contain('not JSON')
+    expect(fake().requestViolations.join('\n'))
+      .to.contain('CreateAgentRunInput')
+      .and.to.contain('ResumeAgentRunInput')
+      .and.to.contain('not JSON')
     expect(fake().runs).to.have.length(60)
     fake().requestViolations.length = 0
   })
@@ -345,7 +400,8 @@ describe('fake API: life cycle', () => {
 
     it('a created run is ACTIVE, gains logs, then is COMPLETE with result, summary and a PR', async () => {
       const zee = fake().repos.find((r) => r.full_name === 'Zeeeepa/codegen.py')!
-      const created = (await api('/v1/organizations/42/agent/run', {body: {prompt: 'Fix the flaky test\nDetails...', repo_id: zee.id}})).json
+      const created = (await api('/v1/organizations/42/agent/run', {body: {prompt: 'Fix the flaky test\nDetails...', repo_id: zee.id}}))
+        .json
       const url = `/v1/organizations/42/agent/run/${created.id}`
       const logsUrl = `/v1/alpha/organizations/42/agent/run/${created.id}/logs`
       expect((await api(url)).json.status).to.equal('ACTIVE')
@@ -432,7 +488,12 @@ describe('fake API: faults', () => {
   })
 
   it('sends a raw string as it is (an HTML error page), with headers', async () => {
-    fake().inject({path: '/v1/organizations', status: 502, body: '<html><body>Bad gateway</body></html>', headers: {'x-served-by': 'proxy'}})
+    fake().inject({
+      path: '/v1/organizations',
+      status: 502,
+      body: '<html><body>Bad gateway</body></html>',
+      headers: {'x-served-by': 'proxy'},
+    })
     const res = await api('/v1/organizations')
     expect(res.status).to.equal(502)
     expect(res.text).to.equal('<html><body>Bad gateway</body></html>')
@@ -504,7 +565,9 @@ describe('fake API: faults', () => {
 
 describe('fake API: rate limits', () => {
   describe('custom limits', () => {
-    const {fake, api} = useFake({rateLimits: {standard: {limit: 3, windowMs: 1200}, create: {limit: 2, windowMs: 60_000}, logs: {limit: 1, windowMs: 60_000}}})
+    const {fake, api} = useFake({
+      rateLimits: {standard: {limit: 3, windowMs: 1200}, create: {limit: 2, windowMs: 60_000}, logs: {limit: 1, windowMs: 60_000}},
+    })
 
     it('answers 429 with Retry-After past the limit, per category, and recovers after the window', async () => {
       for (let i = 0; i < 3; i++) expect((await api('/v1/users/me')).status).to.equal(200)
@@ -564,8 +627,26 @@ describe('fake API: introspection and options', () => {
 
   it('is deterministic for a seed and honours the size options', async () => {
     const now = Date.parse('2025-10-01T12:00:00Z')
-    const a = await startFakeApi({now, runCount: 10_000, failedFraction: 0.3, userCount: 5, repoCount: 3, secondOrg: null, orgId: 7, token: 'tok'})
-    const b = await startFakeApi({now, runCount: 10_000, failedFraction: 0.3, userCount: 5, repoCount: 3, secondOrg: null, orgId: 7, token: 'tok'})
+    const a = await startFakeApi({
+      now,
+      runCount: 10_000,
+      failedFraction: 0.3,
+      userCount: 5,
+      repoCount: 3,
+      secondOrg: null,
+      orgId: 7,
+      token: 'tok',
+    })
+    const b = await startFakeApi({
+      now,
+      runCount: 10_000,
+      failedFraction: 0.3,
+      userCount: 5,
+      repoCount: 3,
+      secondOrg: null,
+      orgId: 7,
+      token: 'tok',
+    })
     try {
       expect(JSON.stringify(a.runs)).to.equal(JSON.stringify(b.runs))
       expect(a.runs).to.have.length(10_000)
@@ -589,7 +670,10 @@ describe('fake API: introspection and options', () => {
   })
 
   it('runs standalone: prints url, token and orgId, stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fake-api/main.ts', '--port', '0', '--runs', '100', '--rate-limits'], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fake-api/main.ts', '--port', '0', '--runs', '100', '--rate-limits'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = ''
@@ -601,7 +685,9 @@ describe('fake API: introspection and options', () => {
       })
       const info = JSON.parse(line)
       expect(info).to.include({token: 'test-token-9f8e7d6c5b4a', orgId: 42})
-      const res = (await (await fetch(`${info.url}/v1/organizations/42/agent/runs?limit=1`, {headers: {authorization: `Bearer ${info.token}`}})).json()) as any
+      const res = (await (
+        await fetch(`${info.url}/v1/organizations/42/agent/runs?limit=1`, {headers: {authorization: `Bearer ${info.token}`}})
+      ).json()) as any
       expect(res.total).to.equal(100)
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
       child.kill('SIGTERM')

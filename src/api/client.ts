@@ -122,11 +122,7 @@ export class CodegenClient {
     return this.request({method: 'GET', path: `/v1/organizations/${orgId}/agent/run/${runId}`, schema: S.AgentRunSchema(), signal})
   }
 
-  runs(
-    orgId: number,
-    query: {user_id?: number; source_type?: string; skip?: number; limit?: number} = {},
-    signal?: AbortSignal,
-  ) {
+  runs(orgId: number, query: {user_id?: number; source_type?: string; skip?: number; limit?: number} = {}, signal?: AbortSignal) {
     return this.request({method: 'GET', path: `/v1/organizations/${orgId}/agent/runs`, query, schema: S.AgentRunPageSchema(), signal})
   }
 
@@ -156,7 +152,9 @@ export class CodegenClient {
     for (let attempt = 1; ; attempt++) {
       await this.opts.limiter.acquire(bucket, spec.signal)
       const started = Date.now()
-      debug?.(`--> ${endpoint}${Object.keys(searchParams).length ? '?' + new URLSearchParams(searchParams as Record<string, string>) : ''}${attempt > 1 ? ` (attempt ${attempt})` : ''}`)
+      debug?.(
+        `--> ${endpoint}${Object.keys(searchParams).length ? '?' + new URLSearchParams(searchParams as Record<string, string>) : ''}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
+      )
       let statusCode: number
       let rawBody: string
       let retryAfter: string | undefined
@@ -201,10 +199,14 @@ export class CodegenClient {
           )
         }
         if (timedOut) {
-          throw new CodegenError('network', `The Codegen API did not answer ${endpoint} within ${this.opts.timeoutMs / 1000} s (timeout).`, {
-            endpoint,
-            hint: 'Try again later, or raise the timeout with CODEGEN_API_TIMEOUT (seconds).',
-          })
+          throw new CodegenError(
+            'network',
+            `The Codegen API did not answer ${endpoint} within ${this.opts.timeoutMs / 1000} s (timeout).`,
+            {
+              endpoint,
+              hint: 'Try again later, or raise the timeout with CODEGEN_API_TIMEOUT (seconds).',
+            },
+          )
         }
         throw new CodegenError('network', `Could not reach the Codegen API at ${this.baseUrl} (${code}).`, {
           endpoint,
@@ -238,22 +240,30 @@ export class CodegenClient {
     try {
       json = JSON.parse(raw)
     } catch {
-      throw new CodegenError('unexpected_response', `The API answered ${endpoint} with HTTP ${status} but the body is not JSON${describeBody(raw)}.`, {
-        endpoint,
-        status,
-        detail: raw.slice(0, 500),
-      })
+      throw new CodegenError(
+        'unexpected_response',
+        `The API answered ${endpoint} with HTTP ${status} but the body is not JSON${describeBody(raw)}.`,
+        {
+          endpoint,
+          status,
+          detail: raw.slice(0, 500),
+        },
+      )
     }
     const parsed = schema.safeParse(json)
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
       this.opts.debug?.(`contract mismatch on ${endpoint}: ${issues}`)
-      throw new CodegenError('unexpected_response', `The API answered ${endpoint} unexpectedly: the response does not match the Codegen API contract.`, {
-        endpoint,
-        status,
-        detail: issues,
-        hint: 'Run again with --debug to see what differs.',
-      })
+      throw new CodegenError(
+        'unexpected_response',
+        `The API answered ${endpoint} unexpectedly: the response does not match the Codegen API contract.`,
+        {
+          endpoint,
+          status,
+          detail: issues,
+          hint: 'Run again with --debug to see what differs.',
+        },
+      )
     }
     return parsed.data
   }
@@ -274,7 +284,14 @@ export class CodegenClient {
       402: 'The plan limit for agent runs is reached: upgrade the plan or wait for the next billing period.',
       429: retryAfterMs ? `The API asks to wait ${Math.ceil(retryAfterMs / 1000)} s before trying again.` : 'Wait a little and try again.',
     }
-    const what = status === 429 ? 'Rate limit reached' : status === 401 ? 'Authentication failed' : status === 403 ? 'Permission denied' : 'The API refused'
+    const what =
+      status === 429
+        ? 'Rate limit reached'
+        : status === 401
+          ? 'Authentication failed'
+          : status === 403
+            ? 'Permission denied'
+            : 'The API refused'
     return new CodegenError(kind, `${what} on ${endpoint} (HTTP ${status})${said}`, {status, endpoint, hint: hints[status]})
   }
 }
@@ -294,7 +311,7 @@ export function formatDetail(detail: S.ErrorBody['detail']): string | undefined 
     return detail
       .map((d) => {
         const loc = (d.loc ?? []).filter((p) => p !== 'body' && p !== 'query' && p !== 'path').join('.')
-        return loc ? `${loc}: ${d.msg ?? 'invalid'}` : d.msg ?? 'invalid'
+        return loc ? `${loc}: ${d.msg ?? 'invalid'}` : (d.msg ?? 'invalid')
       })
       .join('; ')
   }

@@ -83,7 +83,10 @@ export class CodegenError extends Error {
  * `instanceof` does not see its errors as ours.
  */
 export function isCodegenError(error: unknown): error is CodegenError {
-  return error instanceof CodegenError || (error instanceof Error && error.name === 'CodegenError' && typeof (error as CodegenError).exitCode === 'number')
+  return (
+    error instanceof CodegenError ||
+    (error instanceof Error && error.name === 'CodegenError' && typeof (error as CodegenError).exitCode === 'number')
+  )
 }
 
 export const usageError = (message: string, hint?: string) => new CodegenError('usage', message, {hint})

@@ -1,4 +1,4 @@
-// The API's published limits (see ../shared/README.md). Every request in a process goes through one
+// The API's published limits (see contract/README.md). Every request in a process goes through one
 // limiter, so the CLI, the MCP tools and the run monitor together stay under them.
 export type Bucket = 'standard' | 'create' | 'logs'
 

@@ -2,7 +2,7 @@
 // for a CLI that starts on every call.
 import * as z from 'zod/mini'
 
-// Response schemas follow ../shared/codegen-openapi.json. Nullable where the spec says null;
+// Response schemas follow contract/codegen-openapi.json. Nullable where the spec says null;
 // `looseObject` keeps fields the spec does not know yet instead of rejecting them.
 //
 // Each schema is built on first use: a command parses one or two kinds of response, and building all
@@ -68,8 +68,18 @@ export const PullRequestSchema = built(() =>
 )
 
 export const SOURCE_TYPES = [
-  'LOCAL', 'SLACK', 'GITHUB', 'GITHUB_CHECK_SUITE', 'GITHUB_PR_REVIEW', 'LINEAR', 'API', 'CHAT', 'JIRA',
-  'CLICKUP', 'MONDAY', 'SETUP_COMMANDS',
+  'LOCAL',
+  'SLACK',
+  'GITHUB',
+  'GITHUB_CHECK_SUITE',
+  'GITHUB_PR_REVIEW',
+  'LINEAR',
+  'API',
+  'CHAT',
+  'JIRA',
+  'CLICKUP',
+  'MONDAY',
+  'SETUP_COMMANDS',
 ] as const
 
 const metadata = built(() => z.optional(z.nullable(z.record(z.string(), z.unknown()))))

@@ -4,12 +4,15 @@ import {spawn} from 'node:child_process'
 export async function openUrl(url: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   if (!/^https?:\/\//.test(url)) return false
   if (env.CI || env.CODEGENAPI_NO_BROWSER || !process.stdout.isTTY) return false
-  const [cmd, args] =
-    env.BROWSER ? [env.BROWSER, [url]]
-    : process.platform === 'darwin' ? ['open', [url]]
-    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]]
-    : env.DISPLAY || env.WAYLAND_DISPLAY ? ['xdg-open', [url]]
-    : [undefined, []]
+  const [cmd, args] = env.BROWSER
+    ? [env.BROWSER, [url]]
+    : process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : env.DISPLAY || env.WAYLAND_DISPLAY
+          ? ['xdg-open', [url]]
+          : [undefined, []]
   if (!cmd) return false
   return new Promise((resolve) => {
     const child = spawn(cmd, args as string[], {stdio: 'ignore', detached: true})

@@ -8,7 +8,11 @@ import {runDetail} from '../output/views.js'
 
 export default class Get extends ApiCommand {
   static override summary = 'Show one agent run: status, result, summary, PRs and web URL.'
-  static override examples = ['<%= config.bin %> get 11745', '<%= config.bin %> get 11745 --wait --timeout 20m', '<%= config.bin %> get 11745 --json']
+  static override examples = [
+    '<%= config.bin %> get 11745',
+    '<%= config.bin %> get 11745 --wait --timeout 20m',
+    '<%= config.bin %> get 11745 --json',
+  ]
   static override args = {agentRunId: runIdArg({required: true})}
   static override flags = {...waitFlags}
 

@@ -22,7 +22,10 @@ export default class Login extends BaseCommand {
   async run(): Promise<{user: string; user_id: number; org_id: number; org_name: string}> {
     const {flags} = await this.parse(Login)
     const wantedOrg = flags['org-id'] === undefined ? undefined : parsePositiveInt(flags['org-id'], '--org-id')
-    const raw = flags['with-token'] || !process.stdin.isTTY ? await readStdin() : await readSecret('Paste your Codegen API token (https://codegen.com/token): ')
+    const raw =
+      flags['with-token'] || !process.stdin.isTTY
+        ? await readStdin()
+        : await readSecret('Paste your Codegen API token (https://codegen.com/token): ')
     if (!raw.trim()) throw usageError('No token given.', 'Paste it at the prompt, or pipe it in with --with-token.')
     const {token, user, organizations} = await checkToken(raw)
     if (organizations.length === 0) throw usageError(`${user.github_username} belongs to no organization.`)

@@ -21,14 +21,20 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
     'prompt-file': Flags.string({char: 'f', description: 'Read the prompt from this file'}),
     repo: Flags.string({char: 'r', description: 'Repository as OWNER/NAME', exclusive: ['repo-id']}),
     'repo-id': Flags.custom<number>({description: "The API's repository id", parse: positiveInt('--repo-id')})(),
-    task: Flags.string({char: 't', description: 'Task type: CREATE_PLAN, ANALYZE, IMPLEMENT, FIX, REVIEW, TEST, DOCUMENT, or another upper-case label'}),
+    task: Flags.string({
+      char: 't',
+      description: 'Task type: CREATE_PLAN, ANALYZE, IMPLEMENT, FIX, REVIEW, TEST, DOCUMENT, or another upper-case label',
+    }),
     branch: Flags.string({char: 'b', description: 'Branch to work on'}),
     pr: Flags.custom<number>({description: 'Pull request number', parse: positiveInt('--pr')})(),
     model: Flags.string({description: 'Model to use (default: the organization default)'}),
     'agent-type': Flags.string({description: 'Agent type', options: [...AGENT_TYPES]}),
     metadata: Flags.string({char: 'm', description: 'Extra metadata as key=value (repeatable)', multiple: true}),
     image: Flags.string({char: 'i', description: 'Image file to attach: PNG, JPEG, GIF or WebP, up to 10 MB (repeatable)', multiple: true}),
-    parent: Flags.custom<number>({description: 'Parent agent run id to record (default: CODEGEN_PARENT_RUN_ID)', parse: positiveInt('--parent')})(),
+    parent: Flags.custom<number>({
+      description: 'Parent agent run id to record (default: CODEGEN_PARENT_RUN_ID)',
+      parse: positiveInt('--parent'),
+    })(),
     ...waitFlags,
   }
 

@@ -7,7 +7,11 @@ import {reposTable} from '../output/views.js'
 
 export default class Repos extends ApiCommand {
   static override summary = 'List the repositories of the organization.'
-  static override examples = ['<%= config.bin %> repos', '<%= config.bin %> repos --search codegen --json', '<%= config.bin %> repos --limit 500']
+  static override examples = [
+    '<%= config.bin %> repos',
+    '<%= config.bin %> repos --search codegen --json',
+    '<%= config.bin %> repos --limit 500',
+  ]
   static override flags = {
     wide: wideFlag,
     limit: limitFlag(50, 'Maximum number of repositories'),

@@ -16,7 +16,11 @@ export default class Resume extends ApiCommand {
   ]
   static override args = {agentRunId: runIdArg({required: false})}
   static override flags = {
-    'agent-run-id': Flags.custom<number>({description: 'The run to resume (instead of the argument)', parse: positiveInt('--agent-run-id'), aliases: ['agent_run_id']})(),
+    'agent-run-id': Flags.custom<number>({
+      description: 'The run to resume (instead of the argument)',
+      parse: positiveInt('--agent-run-id'),
+      aliases: ['agent_run_id'],
+    })(),
     query: Flags.string({char: 'q', description: 'The follow-up prompt; `-` reads it from stdin', aliases: ['prompt']}),
     'prompt-file': Flags.string({char: 'f', description: 'Read the prompt from this file'}),
     task: Flags.string({char: 't', description: 'Task type for the follow-up (as for `new`)'}),
@@ -30,7 +34,8 @@ export default class Resume extends ApiCommand {
       throw usageError('The run id is given twice, with different values.')
     }
     const runId = args.agentRunId ?? flags['agent-run-id']
-    if (runId === undefined) throw usageError('Which run? Give AGENT_RUN_ID or --agent-run-id.', 'Example: codegenapi resume 11745 --query "..."')
+    if (runId === undefined)
+      throw usageError('Which run? Give AGENT_RUN_ID or --agent-run-id.', 'Example: codegenapi resume 11745 --query "..."')
     // A bad --timeout is refused before anything is sent.
     if (flags.wait) parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
     const query = await readPrompt(flags)

@@ -8,7 +8,8 @@ import {userDetail, usersTable} from '../output/views.js'
 
 export default class Users extends ApiCommand {
   static override summary = 'List the users of the organization, or show one user.'
-  static override description = 'With no argument, lists users (paging through the API past 100). With USER_ID, shows that user; with `me`, the owner of the token.'
+  static override description =
+    'With no argument, lists users (paging through the API past 100). With USER_ID, shows that user; with `me`, the owner of the token.'
   static override examples = [
     '<%= config.bin %> users',
     '<%= config.bin %> users --limit 250 --json',

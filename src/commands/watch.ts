@@ -12,7 +12,11 @@ export default class Watch extends ApiCommand {
   static override summary = 'Follow agent runs live until they finish; the exit code is the worst outcome.'
   static override description = `With no ids, watches the runs still active in the local run state (those started with \`new\` or by the MCP server). On a terminal, a live board; elsewhere one line per change, for CI logs. When a watched run that has a parent finishes, the parent is resumed with a report once it is COMPLETE.
 Exit codes: 0 all COMPLETE, 6 one ended otherwise, 124 timed out.`
-  static override examples = ['<%= config.bin %> watch 11745', '<%= config.bin %> watch 11745 11746 --timeout 1h', '<%= config.bin %> watch   # everything still running']
+  static override examples = [
+    '<%= config.bin %> watch 11745',
+    '<%= config.bin %> watch 11745 11746 --timeout 1h',
+    '<%= config.bin %> watch   # everything still running',
+  ]
   static override strict = false
   static override args = {ids: Args.string({description: 'Agent run ids', required: false})}
   static override flags = {
@@ -25,7 +29,11 @@ Exit codes: 0 all COMPLETE, 6 one ended otherwise, 124 timed out.`
     const timeoutMs = parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
     await this.context(flags) // validates configuration up front, with its warnings
     const {openWatchSession, watchRuns, worstExitCode} = await import('../services/watch.js')
-    const session = await openWatchSession({overrides: {orgId: flags['org-id'], baseUrl: flags['base-url']}, debug: this.debugLogger(flags.debug), log: (level, message) => level !== 'debug' && this.note(message)})
+    const session = await openWatchSession({
+      overrides: {orgId: flags['org-id'], baseUrl: flags['base-url']},
+      debug: this.debugLogger(flags.debug),
+      log: (level, message) => level !== 'debug' && this.note(message),
+    })
     const board = new Map<number, RunRecord>()
     const live = process.stdout.isTTY && !this.jsonEnabled() && !process.env.CI
     let drawn = 0
@@ -49,9 +57,13 @@ Exit codes: 0 all COMPLETE, 6 one ended otherwise, 124 timed out.`
         if (this.jsonEnabled()) return
         if (live) return draw()
         const time = new Date().toISOString().slice(11, 19)
-        if (u.statusChanged) this.log(`${time}  run ${u.record.id}  ${u.previousStatus ?? 'new'} -> ${u.record.status ?? 'unknown'}${u.terminal && u.record.summary ? `  ${oneLine(u.record.summary).slice(0, 120)}` : ''}`)
+        if (u.statusChanged)
+          this.log(
+            `${time}  run ${u.record.id}  ${u.previousStatus ?? 'new'} -> ${u.record.status ?? 'unknown'}${u.terminal && u.record.summary ? `  ${oneLine(u.record.summary).slice(0, 120)}` : ''}`,
+          )
         const prs = u.record.prs.filter((p) => p.url)
-        for (const pr of prs.slice(prsSeen.get(u.record.id) ?? 0)) this.log(`${time}  run ${u.record.id}  PR ${[oneLine(pr.title), oneLine(pr.url)].filter(Boolean).join(' ')}`)
+        for (const pr of prs.slice(prsSeen.get(u.record.id) ?? 0))
+          this.log(`${time}  run ${u.record.id}  PR ${[oneLine(pr.title), oneLine(pr.url)].filter(Boolean).join(' ')}`)
         prsSeen.set(u.record.id, prs.length)
       },
     })

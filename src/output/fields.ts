@@ -18,7 +18,10 @@ export function extractJsonFields(argv: string[], takesArgs: boolean): string[] 
     if (argv[i].startsWith('--json=')) {
       const list = argv[i].slice('--json='.length)
       argv[i] = '--json'
-      return list.split(',').map((f) => f.trim()).filter(Boolean)
+      return list
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
     }
     if (argv[i] === '--json' && i + 1 < argv.length) {
       const next = argv[i + 1]

@@ -29,7 +29,16 @@ export function link(style: OutputStyle, url: string, text = url): string {
   return `\u001b]8;;${url}\u001b\\${text}\u001b]8;;\u001b\\`
 }
 
-const SGR = {bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], cyan: [36, 39], gray: [90, 39]} as const
+const SGR = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  cyan: [36, 39],
+  gray: [90, 39],
+} as const
 export type ColorName = keyof typeof SGR
 
 export function paint(style: OutputStyle, color: ColorName, text: string): string {

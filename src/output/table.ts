@@ -38,7 +38,7 @@ export function formatRow<T>(values: string[], widths: number[], columns: Column
     .map((v, i) => {
       const last = i === values.length - 1
       const cut = columns[i].flex && style.width ? truncate(v, widths[i]) : v
-      const text = row === undefined ? paint(style, 'bold', cut) : columns[i].color?.(row, cut) ?? cut
+      const text = row === undefined ? paint(style, 'bold', cut) : (columns[i].color?.(row, cut) ?? cut)
       return last ? text : text + ' '.repeat(Math.max(0, widths[i] - visibleLength(text)))
     })
     .join('  ')
@@ -46,7 +46,12 @@ export function formatRow<T>(values: string[], widths: number[], columns: Column
 }
 
 export const headerRow = <T>(columns: Column<T>[], widths: number[], style: OutputStyle) =>
-  formatRow(columns.map((c) => c.header.toUpperCase()), widths, columns, style)
+  formatRow(
+    columns.map((c) => c.header.toUpperCase()),
+    widths,
+    columns,
+    style,
+  )
 
 /** Aligned columns, no borders (like `gh`): easy to read and to cut with awk. */
 export function renderTable<T>(rows: T[], columns: Column<T>[], style: OutputStyle): string {

@@ -106,7 +106,8 @@ export function orgsTable(orgs: Organization[], style: OutputStyle, currentOrgId
 
 /** One compact line per log entry: time, type, tool, thought. */
 export function logLine(entry: AgentRunLog, style: OutputStyle): string {
-  const time = entry.created_at && !Number.isNaN(Date.parse(entry.created_at)) ? new Date(entry.created_at).toISOString().slice(11, 19) : '--:--:--'
+  const time =
+    entry.created_at && !Number.isNaN(Date.parse(entry.created_at)) ? new Date(entry.created_at).toISOString().slice(11, 19) : '--:--:--'
   const type = oneLine(entry.message_type ?? '-')
   const tool = oneLine(entry.tool_name ?? '')
   let text = oneLine(entry.thought ?? (typeof entry.observation === 'string' ? entry.observation : ''))

@@ -19,7 +19,9 @@ export async function checkToken(rawToken: string, env: NodeJS.ProcessEnv = proc
     user = await ctx.client().me()
   } catch (error) {
     if (error instanceof CodegenError && error.kind === 'auth') {
-      throw new CodegenError('auth', 'The API rejected this token.', {hint: 'Copy a fresh token from https://codegen.com/token and try again.'})
+      throw new CodegenError('auth', 'The API rejected this token.', {
+        hint: 'Copy a fresh token from https://codegen.com/token and try again.',
+      })
     }
     throw error
   }

@@ -118,7 +118,13 @@ export class ConfigService {
         try {
           return spec.parse(String(raw))
         } catch (error) {
-          const where: Record<ConfigSource, string | undefined> = {flag: `--${key}`, env: spec.env, project: project.file, user: this.userFile, default: undefined}
+          const where: Record<ConfigSource, string | undefined> = {
+            flag: `--${key}`,
+            env: spec.env,
+            project: project.file,
+            user: this.userFile,
+            default: undefined,
+          }
           throw usageError(`Invalid ${key} from ${where[source]}: ${(error as Error).message}`)
         }
       }
@@ -219,7 +225,9 @@ export class ConfigService {
     }
     const values = normalise(result.config as Record<string, unknown>)
     if (values['api-token'] !== undefined) {
-      warnings.push(`Ignoring the API token in ${file}: tokens in project files end up in git. Use \`codegenapi config set api-token\` or CODEGEN_API_TOKEN.`)
+      warnings.push(
+        `Ignoring the API token in ${file}: tokens in project files end up in git. Use \`codegenapi config set api-token\` or CODEGEN_API_TOKEN.`,
+      )
       delete values['api-token']
     }
     if (values['base-url'] !== undefined && !isTrustedBaseUrl(String(values['base-url']))) {

@@ -19,7 +19,8 @@ const clients = new Map<string, CodegenClient>()
 
 export const TOKEN_HINT =
   'Set it with `codegenapi config set api-token` (reads the token from stdin, or asks for it), or export CODEGEN_API_TOKEN. Get a token at https://codegen.com/token.'
-export const ORG_HINT = 'Find your organization id with `codegenapi orgs`, then `codegenapi config set org-id ID`, or export CODEGEN_ORG_ID.'
+export const ORG_HINT =
+  'Find your organization id with `codegenapi orgs`, then `codegenapi config set org-id ID`, or export CODEGEN_ORG_ID.'
 
 export interface ContextOptions {
   overrides?: ConfigOverrides

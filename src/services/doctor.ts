@@ -18,7 +18,12 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<{
   const add = (c: Check) => checks.push(c)
 
   const major = Number(process.versions.node.split('.')[0])
-  add({name: 'Node.js', ok: major >= 20, detail: `v${process.versions.node}`, fix: major >= 20 ? undefined : 'Install Node.js 20 or newer.'})
+  add({
+    name: 'Node.js',
+    ok: major >= 20,
+    detail: `v${process.versions.node}`,
+    fix: major >= 20 ? undefined : 'Install Node.js 20 or newer.',
+  })
 
   const service = new ConfigService(env)
   add(await fileCheck('Config file', service.userFile, 0o600))
@@ -27,13 +32,22 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<{
   let config: ResolvedConfig | undefined
   try {
     config = await service.resolve()
-    for (const w of config.warnings) add({name: 'Project config', ok: false, detail: w, fix: 'Remove the ignored key from the project file.'})
+    for (const w of config.warnings)
+      add({name: 'Project config', ok: false, detail: w, fix: 'Remove the ignored key from the project file.'})
   } catch (error) {
     add({name: 'Configuration', ok: false, detail: (error as Error).message, fix: (error as CodegenError).hint})
   }
 
-  add(config?.token ? {name: 'API token', ok: true, detail: `set (from ${config.sources['api-token']})`} : {name: 'API token', ok: false, detail: 'not set', fix: `Run \`codegenapi login\`. ${TOKEN_HINT}`})
-  add(config?.orgId !== undefined ? {name: 'Organization', ok: true, detail: `${config.orgId} (from ${config.sources['org-id']})`} : {name: 'Organization', ok: false, detail: 'not set', fix: ORG_HINT})
+  add(
+    config?.token
+      ? {name: 'API token', ok: true, detail: `set (from ${config.sources['api-token']})`}
+      : {name: 'API token', ok: false, detail: 'not set', fix: `Run \`codegenapi login\`. ${TOKEN_HINT}`},
+  )
+  add(
+    config?.orgId !== undefined
+      ? {name: 'Organization', ok: true, detail: `${config.orgId} (from ${config.sources['org-id']})`}
+      : {name: 'Organization', ok: false, detail: 'not set', fix: ORG_HINT},
+  )
 
   if (config?.token) {
     const ctx = await createContext({env, timeoutMs: 10_000})
@@ -54,7 +68,12 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<{
       const e = error as CodegenError
       if (e.kind === 'auth') {
         add({name: 'API', ok: true, detail: `${config.baseUrl} answered in ${Date.now() - started} ms`})
-        add({name: 'Token valid', ok: false, detail: e.message, fix: 'Run `codegenapi login` with a fresh token from https://codegen.com/token.'})
+        add({
+          name: 'Token valid',
+          ok: false,
+          detail: e.message,
+          fix: 'Run `codegenapi login` with a fresh token from https://codegen.com/token.',
+        })
       } else {
         add({name: 'API', ok: false, detail: e.message, fix: e.hint ?? 'Check your network and base-url.'})
       }
@@ -76,9 +95,15 @@ async function fileCheck(name: string, file: string, wantMode: number, isDir = f
     const stat = await fs.stat(file)
     const mode = stat.mode & 0o777
     if (process.platform === 'win32' || (mode & ~wantMode) === 0) return {name, ok: true, detail: `${file} (${mode.toString(8)})`}
-    return {name, ok: false, detail: `${file} is mode ${mode.toString(8)}, readable by others`, fix: `chmod ${wantMode.toString(8)} ${file}`}
+    return {
+      name,
+      ok: false,
+      detail: `${file} is mode ${mode.toString(8)}, readable by others`,
+      fix: `chmod ${wantMode.toString(8)} ${file}`,
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {name, ok: true, detail: `${file} (not created yet${isDir ? '' : '; env vars may hold the settings'})`}
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return {name, ok: true, detail: `${file} (not created yet${isDir ? '' : '; env vars may hold the settings'})`}
     return {name, ok: false, detail: `${file}: ${(error as NodeJS.ErrnoException).code}`, fix: `Check the permissions of ${file}.`}
   }
 }

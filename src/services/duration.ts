@@ -11,6 +11,7 @@ export function parseDuration(input: string, what = '--timeout'): number {
     total += Number(match[1]) * {ms: 1, s: 1000, m: 60_000, h: 3_600_000}[match[2] as 'ms' | 's' | 'm' | 'h']
     consumed += match[0]
   }
-  if (!text || consumed !== text || total <= 0) throw usageError(`${what} must be a duration such as 90s, 30m or 2h, got ${JSON.stringify(input)}.`)
+  if (!text || consumed !== text || total <= 0)
+    throw usageError(`${what} must be a duration such as 90s, 30m or 2h, got ${JSON.stringify(input)}.`)
   return total
 }

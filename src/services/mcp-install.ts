@@ -27,9 +27,11 @@ const CLIENTS: Record<McpClient, ClientSpec> = {
   'claude-desktop': {
     label: 'Claude Desktop',
     file: (home, env) =>
-      process.platform === 'darwin' ? path.join(macSupport(home), 'Claude', 'claude_desktop_config.json')
-      : process.platform === 'win32' ? path.join(appData(home, env), 'Claude', 'claude_desktop_config.json')
-      : path.join(xdgConfig(home, env), 'Claude', 'claude_desktop_config.json'),
+      process.platform === 'darwin'
+        ? path.join(macSupport(home), 'Claude', 'claude_desktop_config.json')
+        : process.platform === 'win32'
+          ? path.join(appData(home, env), 'Claude', 'claude_desktop_config.json')
+          : path.join(xdgConfig(home, env), 'Claude', 'claude_desktop_config.json'),
     key: 'mcpServers',
     withType: false,
     restart: 'Restart Claude Desktop to load it.',
@@ -51,9 +53,11 @@ const CLIENTS: Record<McpClient, ClientSpec> = {
   vscode: {
     label: 'VS Code',
     file: (home, env) =>
-      process.platform === 'darwin' ? path.join(macSupport(home), 'Code', 'User', 'mcp.json')
-      : process.platform === 'win32' ? path.join(appData(home, env), 'Code', 'User', 'mcp.json')
-      : path.join(xdgConfig(home, env), 'Code', 'User', 'mcp.json'),
+      process.platform === 'darwin'
+        ? path.join(macSupport(home), 'Code', 'User', 'mcp.json')
+        : process.platform === 'win32'
+          ? path.join(appData(home, env), 'Code', 'User', 'mcp.json')
+          : path.join(xdgConfig(home, env), 'Code', 'User', 'mcp.json'),
     key: 'servers',
     withType: true,
     restart: 'Run "MCP: List Servers" in VS Code to start it.',
@@ -81,10 +85,19 @@ export interface InstallResult {
 }
 
 /** The server entry: `codegenapi mcp serve` when on PATH, else node + this checkout's absolute path. */
-export function serverEntry(binPath: string, env: Record<string, string>, withType: boolean, pathEnv = process.env.PATH ?? ''): Record<string, unknown> {
-  const onPath = pathEnv.split(path.delimiter).some((dir) => dir && ['codegenapi', 'codegenapi.cmd'].some((f) => fs.existsSync(path.join(dir, f))))
-  const [command, args] =
-    onPath ? (process.platform === 'win32' ? ['cmd', ['/c', 'codegenapi', 'mcp', 'serve']] : ['codegenapi', ['mcp', 'serve']])
+export function serverEntry(
+  binPath: string,
+  env: Record<string, string>,
+  withType: boolean,
+  pathEnv = process.env.PATH ?? '',
+): Record<string, unknown> {
+  const onPath = pathEnv
+    .split(path.delimiter)
+    .some((dir) => dir && ['codegenapi', 'codegenapi.cmd'].some((f) => fs.existsSync(path.join(dir, f))))
+  const [command, args] = onPath
+    ? process.platform === 'win32'
+      ? ['cmd', ['/c', 'codegenapi', 'mcp', 'serve']]
+      : ['codegenapi', ['mcp', 'serve']]
     : [process.execPath, [path.resolve(binPath), 'mcp', 'serve']]
   return {...(withType ? {type: 'stdio'} : {}), command, args, ...(Object.keys(env).length ? {env} : {})}
 }
@@ -114,7 +127,8 @@ export async function installMcpServer(req: InstallRequest, processEnv: NodeJS.P
   try {
     text = fs.readFileSync(file, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CodegenError('config', `Cannot read ${file} (${(error as NodeJS.ErrnoException).code}).`)
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new CodegenError('config', `Cannot read ${file} (${(error as NodeJS.ErrnoException).code}).`)
   }
   if (text !== undefined && text.trim()) {
     try {
@@ -124,7 +138,8 @@ export async function installMcpServer(req: InstallRequest, processEnv: NodeJS.P
         hint: `Add this under "${spec.key}" by hand: "${name}": ${JSON.stringify(redact(entry))}`,
       })
     }
-    if (typeof existing !== 'object' || existing === null || Array.isArray(existing)) throw new CodegenError('config', `${file} does not hold a JSON object; it was not changed.`)
+    if (typeof existing !== 'object' || existing === null || Array.isArray(existing))
+      throw new CodegenError('config', `${file} does not hold a JSON object; it was not changed.`)
   }
   const servers = (existing[spec.key] && typeof existing[spec.key] === 'object' ? existing[spec.key] : {}) as Record<string, unknown>
   const merged = {...existing, [spec.key]: {...servers, [name]: entry}}

@@ -105,7 +105,10 @@ export class RunMonitor {
     const now = Date.now()
     for (const r of active) this.sched.set(r.id, {due: now, interval: this.intervalMs})
     if (active.length > 0) {
-      this.log('info', `Watching ${active.length} agent run${active.length === 1 ? '' : 's'} still active from before: ${active.map((r) => r.id).join(', ')}.`)
+      this.log(
+        'info',
+        `Watching ${active.length} agent run${active.length === 1 ? '' : 's'} still active from before: ${active.map((r) => r.id).join(', ')}.`,
+      )
     }
     this.kick()
     return active
@@ -224,11 +227,14 @@ export class RunMonitor {
     if (this.timer && this.timerAt <= at) return
     if (this.timer) clearTimeout(this.timer)
     this.timerAt = at
-    this.timer = setTimeout(() => {
-      this.timer = undefined
-      this.timerAt = Infinity
-      void this.round()
-    }, Math.max(0, at - Date.now()))
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined
+        this.timerAt = Infinity
+        void this.round()
+      },
+      Math.max(0, at - Date.now()),
+    )
     // The monitor never keeps the process alive on its own.
     this.timer.unref()
   }
@@ -255,7 +261,10 @@ export class RunMonitor {
   /** Returns a delay when the round could not poll (no budget, no token), else undefined. */
   private async poll(): Promise<number | undefined> {
     const now = Date.now()
-    const due = [...this.sched].filter(([, s]) => s.due <= now).sort((a, b) => a[1].due - b[1].due).map(([id]) => id)
+    const due = [...this.sched]
+      .filter(([, s]) => s.due <= now)
+      .sort((a, b) => a[1].due - b[1].due)
+      .map(([id]) => id)
     if (due.length === 0) return undefined
 
     let ctx: ServiceContext
@@ -313,7 +322,11 @@ export class RunMonitor {
       } catch (error) {
         if (error instanceof CodegenError && error.kind === 'not_found') {
           this.sched.delete(id)
-          const record = this.store.update(id, {watched: false, note: `not found in organization ${orgId}`, last_seen: new Date().toISOString()})
+          const record = this.store.update(id, {
+            watched: false,
+            note: `not found in organization ${orgId}`,
+            last_seen: new Date().toISOString(),
+          })
           this.log('warning', `Agent run ${id} was not found in organization ${orgId}; it is no longer watched.`)
           if (record) for (const fn of this.pollListeners) fn(record)
           continue
@@ -355,7 +368,8 @@ export class RunMonitor {
       // Nothing new: look less often (but a run someone waits for keeps the base interval).
       // Seen through the list endpoint, a run costs nothing of its own: keep the base cadence, so a
       // completion among hundreds of runs is noticed within one interval.
-      s.interval = changed || batched || this.waiters.has(run.id) ? this.intervalMs : Math.min(this.maxIntervalMs, Math.round(s.interval * 1.5))
+      s.interval =
+        changed || batched || this.waiters.has(run.id) ? this.intervalMs : Math.min(this.maxIntervalMs, Math.round(s.interval * 1.5))
       s.due = Date.now() + s.interval
     }
     this.store.put(record)

@@ -78,8 +78,15 @@ export class ParentReporter {
       const parent = await getRun(ctx, parentId)
       if (!isComplete(parent.status)) {
         if (isTerminal(parent.status)) {
-          for (const c of children) this.monitor.store.update(c.id, {parent_report: 'undeliverable', parent_report_note: `parent run ${parentId} ended ${parent.status}`})
-          this.log('warning', `Parent run ${parentId} ended ${parent.status}: the report of run(s) ${children.map((c) => c.id).join(', ')} cannot be delivered.`)
+          for (const c of children)
+            this.monitor.store.update(c.id, {
+              parent_report: 'undeliverable',
+              parent_report_note: `parent run ${parentId} ended ${parent.status}`,
+            })
+          this.log(
+            'warning',
+            `Parent run ${parentId} ended ${parent.status}: the report of run(s) ${children.map((c) => c.id).join(', ')} cannot be delivered.`,
+          )
           return
         }
         // Not COMPLETE yet: watch the parent; its completion brings us back here.
@@ -96,14 +103,20 @@ export class ParentReporter {
     const prompt = children.map((c) => childReport(this.monitor.store.get(c.id) ?? c)).join('\n\n')
     try {
       const resumed = await resumeRun(ctx, {runId: parentId, query: prompt})
-      for (const c of children) this.monitor.store.update(c.id, {parent_report: 'sent', parent_report_note: `resumed parent run ${parentId}`})
+      for (const c of children)
+        this.monitor.store.update(c.id, {parent_report: 'sent', parent_report_note: `resumed parent run ${parentId}`})
       this.log('info', `Resumed parent run ${parentId} with the report of run(s) ${children.map((c) => c.id).join(', ')}.`)
       this.monitor.watch(resumed, {resumed: true})
     } catch (error) {
       // A refused resume (the parent moved on meanwhile) is safe to try again; an unknown outcome is not.
       const retry = error instanceof CodegenError && (error.kind === 'conflict' || error.kind === 'rate_limit' || error.kind === 'auth')
       for (const c of children) {
-        this.monitor.store.update(c.id, retry ? {parent_report: 'pending'} : {parent_report: 'undeliverable', parent_report_note: `resume of parent run ${parentId} failed: ${(error as Error).message}`})
+        this.monitor.store.update(
+          c.id,
+          retry
+            ? {parent_report: 'pending'}
+            : {parent_report: 'undeliverable', parent_report_note: `resume of parent run ${parentId} failed: ${(error as Error).message}`},
+        )
       }
       this.log(retry ? 'warning' : 'error', `Could not resume parent run ${parentId}: ${(error as Error).message}`)
     }

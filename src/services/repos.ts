@@ -27,7 +27,10 @@ export async function listRepos(ctx: ServiceContext, opts: {limit: number; searc
 const REPO_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
 
 export function checkRepoName(name: string): string {
-  const trimmed = name.trim().replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, '')
+  const trimmed = name
+    .trim()
+    .replace(/^https:\/\/github\.com\//, '')
+    .replace(/\.git$/, '')
   if (!REPO_NAME.test(trimmed)) throw usageError(`Repository ${JSON.stringify(name)} is not in OWNER/NAME form.`)
   return trimmed
 }
@@ -55,7 +58,10 @@ export async function resolveRepo(ctx: ServiceContext, name: string): Promise<{i
   await writeFileAtomic(file, JSON.stringify({at: Date.now(), repos} satisfies RepoCache)).catch(() => undefined)
   const found = repos.find((r) => r.full_name.toLowerCase() === wanted)
   if (found) return found
-  const close = closeMatches(wanted, repos.map((r) => r.full_name))
+  const close = closeMatches(
+    wanted,
+    repos.map((r) => r.full_name),
+  )
   throw new CodegenError('not_found', `Repository ${name} is not in organization ${orgId}.`, {
     hint: close.length > 0 ? `Did you mean: ${close.join(', ')}?` : 'See the repositories with `codegenapi repos`.',
   })

@@ -39,7 +39,9 @@ export async function prepareRun(ctx: ServiceContext, req: NewRunRequest): Promi
   if (req.branch !== undefined && !req.branch.trim()) throw usageError('The branch name is empty.')
   const images = req.images?.map((uri, i) => checkImageDataUri(uri, i))
   // An agent that is itself a Codegen run sees its id here: what it starts reports back to it.
-  const parentRunId = req.parentRunId ?? (ctx.env.CODEGEN_PARENT_RUN_ID ? parsePositiveInt(ctx.env.CODEGEN_PARENT_RUN_ID, 'CODEGEN_PARENT_RUN_ID') : undefined)
+  const parentRunId =
+    req.parentRunId ??
+    (ctx.env.CODEGEN_PARENT_RUN_ID ? parsePositiveInt(ctx.env.CODEGEN_PARENT_RUN_ID, 'CODEGEN_PARENT_RUN_ID') : undefined)
   // The prompt is checked before the repository lookup, so a bad prompt costs no request.
   renderPrompt({query: req.query, task, repo: repoName, branch: req.branch, pr: req.pr})
   ctx.orgId()
@@ -147,7 +149,11 @@ export function listRuns(ctx: ServiceContext, req: ListRunsRequest): Promise<Age
 
 /** A run belongs to OWNER/NAME when its metadata names it or one of its PRs is in it. */
 function repoMatcher(input: string): (run: AgentRun) => boolean {
-  const wanted = input.trim().replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, '').toLowerCase()
+  const wanted = input
+    .trim()
+    .replace(/^https:\/\/github\.com\//, '')
+    .replace(/\.git$/, '')
+    .toLowerCase()
   if (!wanted) throw usageError('--repo needs a value.')
   const hasOwner = wanted.includes('/')
   const same = (name: unknown) => {
@@ -175,7 +181,9 @@ export interface LogsRequest {
 
 /** One page of logs (at most 100), with the run's status: what MCP returns. */
 export function getLogsPage(ctx: ServiceContext, runId: number, req: LogsRequest = {}): Promise<AgentRunWithLogs> {
-  return ctx.client().logs(ctx.orgId(), runId, {skip: req.skip, limit: Math.min(API_MAX_PAGE, req.limit ?? API_MAX_PAGE), reverse: req.reverse})
+  return ctx
+    .client()
+    .logs(ctx.orgId(), runId, {skip: req.skip, limit: Math.min(API_MAX_PAGE, req.limit ?? API_MAX_PAGE), reverse: req.reverse})
 }
 
 /** Every log entry from `skip`, page by page: `logs --limit 5000` prints as it goes. */
@@ -185,7 +193,13 @@ export async function* iterateLogs(ctx: ServiceContext, runId: number, req: Logs
   const source = paged(
     async (skip, limit) => {
       const page = await client.logs(orgId, runId, {skip, limit, reverse: req.reverse})
-      return {items: page.logs, total: page.total_logs ?? Number.MAX_SAFE_INTEGER, page: page.page ?? 0, size: page.size ?? limit, pages: page.pages ?? 0}
+      return {
+        items: page.logs,
+        total: page.total_logs ?? Number.MAX_SAFE_INTEGER,
+        page: page.page ?? 0,
+        size: page.size ?? limit,
+        pages: page.pages ?? 0,
+      }
     },
     {skip: req.skip, pageSize: req.limit},
   )

@@ -61,7 +61,8 @@ const MAX_STORED_TEXT = 20_000
 
 export type StateLog = (level: 'info' | 'warning' | 'error', message: string) => void
 
-const cut = (text: string | null | undefined) => (typeof text === 'string' && text.length > MAX_STORED_TEXT ? text.slice(0, MAX_STORED_TEXT) + ' …' : text)
+const cut = (text: string | null | undefined) =>
+  typeof text === 'string' && text.length > MAX_STORED_TEXT ? text.slice(0, MAX_STORED_TEXT) + ' …' : text
 
 /** The record for a run as the API returned it, merged over what was known. */
 export function recordFromRun(run: AgentRun, previous?: RunRecord, now = new Date()): RunRecord {
@@ -79,9 +80,14 @@ export function recordFromRun(run: AgentRun, previous?: RunRecord, now = new Dat
     summary: cut(run.summary ?? previous?.summary ?? null),
     created_at: run.created_at ?? previous?.created_at ?? null,
     source_type: run.source_type ?? previous?.source_type ?? null,
-    prs: (run.github_pull_requests ?? previous?.prs ?? []).map((pr) => ({id: pr.id, title: pr.title ?? null, url: pr.url ?? null, head_branch_name: pr.head_branch_name ?? null})),
+    prs: (run.github_pull_requests ?? previous?.prs ?? []).map((pr) => ({
+      id: pr.id,
+      title: pr.title ?? null,
+      url: pr.url ?? null,
+      head_branch_name: pr.head_branch_name ?? null,
+    })),
     repo: repo ?? previous?.repo ?? null,
-    parent_run_id: Number.isSafeInteger(parent) && parent > 0 ? parent : previous?.parent_run_id ?? null,
+    parent_run_id: Number.isSafeInteger(parent) && parent > 0 ? parent : (previous?.parent_run_id ?? null),
     watched_since: previous?.watched_since ?? now.toISOString(),
     last_seen: now.toISOString(),
     watched: previous?.watched ?? false,
@@ -131,7 +137,9 @@ export class StateStore {
 
   /** Newest first (by when they were first watched). */
   list(): RunRecord[] {
-    return [...this.runs.values()].sort((a, b) => (b.watched_since ?? '').localeCompare(a.watched_since ?? '') || b.id - a.id).map((r) => ({...r}))
+    return [...this.runs.values()]
+      .sort((a, b) => (b.watched_since ?? '').localeCompare(a.watched_since ?? '') || b.id - a.id)
+      .map((r) => ({...r}))
   }
 
   /** Runs still to watch: watched and not finished. */
@@ -157,9 +165,11 @@ export class StateStore {
     this.flushTimer = undefined
     if (!this.dirty) return this.writing
     this.dirty = false
-    this.writing = this.writing.then(() => this.write()).catch((error) => {
-      this.log('error', `Could not write the state file ${this.file}: ${(error as Error).message}`)
-    })
+    this.writing = this.writing
+      .then(() => this.write())
+      .catch((error) => {
+        this.log('error', `Could not write the state file ${this.file}: ${(error as Error).message}`)
+      })
     return this.writing
   }
 
@@ -240,13 +250,22 @@ export class StateStore {
       () => false,
     )
     if (!moved) this.damaged = true
-    this.log('error', `${problem} Starting with an empty run state: runs watched before are not resumed.${moved ? ` The file was moved to ${aside}.` : ''}`)
+    this.log(
+      'error',
+      `${problem} Starting with an empty run state: runs watched before are not resumed.${moved ? ` The file was moved to ${aside}.` : ''}`,
+    )
     return undefined
   }
 }
 
 function isStateDocument(data: unknown): data is StateDocument {
-  return typeof data === 'object' && data !== null && !Array.isArray(data) && typeof (data as StateDocument).runs === 'object' && (data as StateDocument).runs !== null
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    !Array.isArray(data) &&
+    typeof (data as StateDocument).runs === 'object' &&
+    (data as StateDocument).runs !== null
+  )
 }
 
 /** Reads the state without keeping a store: for commands that show what the monitor recorded. */
@@ -267,7 +286,13 @@ export function runFromRecord(r: RunRecord): AgentRun {
     result: r.result ?? null,
     summary: r.summary ?? null,
     source_type: r.source_type ?? null,
-    github_pull_requests: r.prs.map((pr) => ({id: pr.id ?? 0, title: pr.title ?? null, url: pr.url ?? null, created_at: '', head_branch_name: pr.head_branch_name ?? null})),
+    github_pull_requests: r.prs.map((pr) => ({
+      id: pr.id ?? 0,
+      title: pr.title ?? null,
+      url: pr.url ?? null,
+      created_at: '',
+      head_branch_name: pr.head_branch_name ?? null,
+    })),
     metadata: {...(r.repo ? {repo: r.repo} : {}), ...(r.parent_run_id ? {parent_run_id: r.parent_run_id} : {})},
   }
 }

@@ -38,7 +38,10 @@ export const STATUS_FILTERS: Record<string, readonly string[]> = {
 /** `failed,error` -> the set of canonical statuses; an unknown name is refused with the valid ones. */
 export function parseStatusFilter(input: string): Set<string> {
   const out = new Set<string>()
-  for (const part of input.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)) {
+  for (const part of input
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean)) {
     const statuses = STATUS_FILTERS[part]
     if (!statuses) {
       throw usageError(`Unknown status ${JSON.stringify(part)}.`, `Valid statuses: ${Object.keys(STATUS_FILTERS).join(', ')}.`)

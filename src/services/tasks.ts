@@ -18,11 +18,12 @@ export const MAX_PROMPT_CHARS = 100_000
  * anything that is not letters, digits, spaces, `-` or `_` is refused.
  */
 export function normaliseTask(input: string): string {
-  const task = input.trim().replace(/[\s-]+/g, '_').toUpperCase()
+  const task = input
+    .trim()
+    .replace(/[\s-]+/g, '_')
+    .toUpperCase()
   if (!/^[A-Z][A-Z0-9_]{0,39}$/.test(task)) {
-    throw usageError(
-      `Invalid task ${JSON.stringify(input)}: use an upper-case label such as ${Object.keys(TASK_TEMPLATES).join(', ')}.`,
-    )
+    throw usageError(`Invalid task ${JSON.stringify(input)}: use an upper-case label such as ${Object.keys(TASK_TEMPLATES).join(', ')}.`)
   }
   return task
 }
@@ -48,13 +49,18 @@ export function renderPrompt({query, task, repo, branch, pr}: PromptParts): stri
     // Only a repo (already sent as repo_id): the query is the whole prompt.
     return checkSize(text)
   }
-  const instruction = task ? TASK_TEMPLATES[task] ?? `Carry out the ${task.toLowerCase().replace(/_/g, ' ')} task described below.` : undefined
+  const instruction = task
+    ? (TASK_TEMPLATES[task] ?? `Carry out the ${task.toLowerCase().replace(/_/g, ' ')} task described below.`)
+    : undefined
   return checkSize([header.join('\n'), instruction, text].filter(Boolean).join('\n\n'))
 }
 
 function checkSize(prompt: string): string {
   if (prompt.length > MAX_PROMPT_CHARS) {
-    throw usageError(`The prompt is ${prompt.length} characters; the limit is ${MAX_PROMPT_CHARS}.`, 'Shorten it, or put the detail in the repository and point to it.')
+    throw usageError(
+      `The prompt is ${prompt.length} characters; the limit is ${MAX_PROMPT_CHARS}.`,
+      'Shorten it, or put the detail in the repository and point to it.',
+    )
   }
   return prompt
 }

@@ -13,12 +13,19 @@ export interface WatchSession {
   reporter: ParentReporter
 }
 
-export async function openWatchSession(opts: ContextOptions & {log?: (level: string, message: string) => void} = {}): Promise<WatchSession> {
+export async function openWatchSession(
+  opts: ContextOptions & {log?: (level: string, message: string) => void} = {},
+): Promise<WatchSession> {
   const env = opts.env ?? process.env
   const store = StateStore.forEnv(env, (level, message) => opts.log?.(level, message))
   await store.load()
   const context = () => createContext(opts)
-  const monitor = new RunMonitor({context, store, intervalMs: monitorIntervalFromEnv(env) ?? 3000, log: (level, message) => opts.log?.(level, message)})
+  const monitor = new RunMonitor({
+    context,
+    store,
+    intervalMs: monitorIntervalFromEnv(env) ?? 3000,
+    log: (level, message) => opts.log?.(level, message),
+  })
   const reporter = new ParentReporter(monitor, context, (level, message) => opts.log?.(level, message)).start()
   return {monitor, store, reporter}
 }

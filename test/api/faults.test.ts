@@ -9,7 +9,15 @@ describe('faults', () => {
   const createdRuns = () => api.fake().runs.filter((r: any) => r.source_type === 'API' && r.metadata?.source === 'codegenapi')
 
   it('429 with Retry-After: 1 on a GET: waits, retries, succeeds', async () => {
-    api.fake().inject({method: 'GET', path: /\/organizations$/, status: 429, headers: {'retry-after': '1'}, body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429}})
+    api
+      .fake()
+      .inject({
+        method: 'GET',
+        path: /\/organizations$/,
+        status: 429,
+        headers: {'retry-after': '1'},
+        body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429},
+      })
     const res = await runCli(['orgs', '--json'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
     const calls = api.fake().requests.filter((r) => r.path === '/v1/organizations')
@@ -18,7 +26,15 @@ describe('faults', () => {
   })
 
   it('429 on POST create: waits, retries, exactly one run is created', async () => {
-    api.fake().inject({method: 'POST', path: /\/agent\/run$/, status: 429, headers: {'retry-after': '1'}, body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429}})
+    api
+      .fake()
+      .inject({
+        method: 'POST',
+        path: /\/agent\/run$/,
+        status: 429,
+        headers: {'retry-after': '1'},
+        body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429},
+      })
     const res = await runCli(['new', '--query', 'once', '--json'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
     expect(creates()).to.have.length(2)

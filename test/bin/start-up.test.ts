@@ -70,7 +70,7 @@ describe('start-up from the code cache', function () {
     expect(fs.readFileSync(file, 'utf8'), 'not read as code, not overwritten').to.equal('planted by someone else')
   })
 
-  it("keeps its cache where the services keep theirs (bin/ cannot import src/, so the rule is written twice)", () => {
+  it('keeps its cache where the services keep theirs (bin/ cannot import src/, so the rule is written twice)', () => {
     const {userCacheDir} = createRequire(import.meta.url)('../../bin/load-cli.cjs') as {userCacheDir: (env: NodeJS.ProcessEnv) => string}
     for (const env of [{HOME: '/h'}, {HOME: '/h', XDG_CACHE_HOME: '/x'}, {HOME: '/h', XDG_CACHE_HOME: '/x', CODEGENAPI_CACHE_DIR: '/c'}]) {
       expect(userCacheDir(env)).to.equal(path.join(cacheDir(env), 'code-cache'))
@@ -117,7 +117,10 @@ describe('loading only what the run uses', function () {
   it('list --json loads neither fs/promises (with its readline and watcher internals) nor node:dns', async () => {
     const probe = path.join(api.box().home, 'modules-probe.cjs')
     const out = path.join(api.box().home, 'modules.txt')
-    fs.writeFileSync(probe, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.join('\\n')))`)
+    fs.writeFileSync(
+      probe,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.join('\\n')))`,
+    )
     const res = await runCli(['list', '--json', '--limit', '3'], {env: api.env(), nodeArgs: ['--require', probe]})
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(3)

@@ -12,7 +12,9 @@ describe('login, logout, whoami', () => {
   it('login --with-token checks the token, picks the only org when asked for it, and saves both', async () => {
     const res = await runCli(['login', '--with-token', '--org-id', String(api.fake().orgId)], {env: bare(), input: `${api.fake().token}\n`})
     expect(res.code, res.stderr).to.equal(0)
-    expect(res.stdout).to.match(/Logged in as \S+/).and.to.contain(`(${api.fake().orgId})`)
+    expect(res.stdout)
+      .to.match(/Logged in as \S+/)
+      .and.to.contain(`(${api.fake().orgId})`)
     const stored = JSON.parse(fs.readFileSync(api.box().configFile, 'utf8'))
     expect(stored).to.deep.equal({'api-token': api.fake().token, 'org-id': api.fake().orgId})
     expect(fs.statSync(api.box().configFile).mode & 0o777).to.equal(0o600)
@@ -79,7 +81,15 @@ describe('doctor', () => {
     expect(res.code, res.stdout).to.equal(0)
     const report = parseJson(res)
     expect(report.ok).to.equal(true)
-    expect(report.checks.map((c: any) => c.name)).to.include.members(['Node.js', 'API token', 'Organization', 'API', 'Token valid', 'Organization access', 'State file'])
+    expect(report.checks.map((c: any) => c.name)).to.include.members([
+      'Node.js',
+      'API token',
+      'Organization',
+      'API',
+      'Token valid',
+      'Organization access',
+      'State file',
+    ])
   })
 
   it('fails with a fix for each problem (exit 1)', async () => {
@@ -88,8 +98,12 @@ describe('doctor', () => {
     fs.chmodSync(api.box().configFile, 0o644)
     const res = await runCli(['doctor'], {env: api.env({CODEGEN_API_TOKEN: 'bad-token-for-doctor-1234'})})
     expect(res.code).to.equal(1)
-    expect(res.stdout).to.match(/✗ Config file .*mode 644/).and.to.contain('chmod 600')
-    expect(res.stdout).to.match(/✗ Token valid/).and.to.contain('codegenapi login')
+    expect(res.stdout)
+      .to.match(/✗ Config file .*mode 644/)
+      .and.to.contain('chmod 600')
+    expect(res.stdout)
+      .to.match(/✗ Token valid/)
+      .and.to.contain('codegenapi login')
     expect(res.stdout).to.match(/✓ Node\.js/)
     expect(res.stdout).not.to.contain('bad-token-for-doctor-1234')
   })
@@ -149,7 +163,10 @@ describe('mcp install', () => {
     expect(written.theme).to.equal('dark')
     expect(written.mcpServers.other).to.deep.equal({command: 'x'})
     expect(written.mcpServers.codegenapi.args.slice(-2)).to.deep.equal(['mcp', 'serve'])
-    expect(written.mcpServers.codegenapi.env).to.deep.equal({CODEGEN_ORG_ID: String(api.fake().orgId), CODEGEN_API_BASE_URL: api.fake().url})
+    expect(written.mcpServers.codegenapi.env).to.deep.equal({
+      CODEGEN_ORG_ID: String(api.fake().orgId),
+      CODEGEN_API_BASE_URL: api.fake().url,
+    })
     expect(JSON.stringify(written)).not.to.contain(api.fake().token)
     expect(JSON.parse(fs.readFileSync(result.backup, 'utf8')).theme).to.equal('dark')
   })

@@ -75,7 +75,10 @@ describe('config', () => {
   it('ignores a token in a project rc file with a warning, and takes its org-id', async () => {
     const project = path.join(box.home, 'work', 'repo')
     fs.mkdirSync(path.join(project, '.git'), {recursive: true})
-    fs.writeFileSync(path.join(project, '.codegenapirc.json'), JSON.stringify({'api-token': 'project-token-should-not-be-used', 'org-id': 77}))
+    fs.writeFileSync(
+      path.join(project, '.codegenapirc.json'),
+      JSON.stringify({'api-token': 'project-token-should-not-be-used', 'org-id': 77}),
+    )
     const sub = path.join(project, 'src')
     fs.mkdirSync(sub)
     const res = await runCli(['config', 'list', '--json'], {env: box.env(), cwd: sub})
@@ -91,7 +94,10 @@ describe('config', () => {
     fs.mkdirSync(path.join(project, '.git'), {recursive: true})
     const marker = path.join(box.home, 'executed')
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({cosmiconfig: {searchPlaces: ['evil.mjs']}}))
-    fs.writeFileSync(path.join(project, 'evil.mjs'), `import fs from 'node:fs'; fs.writeFileSync(${JSON.stringify(marker)}, 'x'); export default {'org-id': 5}`)
+    fs.writeFileSync(
+      path.join(project, 'evil.mjs'),
+      `import fs from 'node:fs'; fs.writeFileSync(${JSON.stringify(marker)}, 'x'); export default {'org-id': 5}`,
+    )
     const res = await runCli(['config', 'list', '--json'], {env: box.env(), cwd: project})
     expect(res.code, res.stderr).to.equal(0)
     expect(fs.existsSync(marker)).to.equal(false)

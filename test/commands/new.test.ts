@@ -4,24 +4,27 @@ import path from 'node:path'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
-const PNG_1PX = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-)
+const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
 
 describe('new', () => {
   const api = useFakeApi({runDurationMs: 400})
   const creates = () => api.fake().requests.filter((r) => r.method === 'POST' && /\/agent\/run$/.test(r.path))
 
   it('creates a run from --repo and --task, resolving the repo id and rendering the template', async () => {
-    const res = await runCli(['new', '--repo', 'zeeeepa/CODEGEN.py', '--task', 'CREATE_PLAN', '--query', 'Add retry logic', '--json'], {env: api.env()})
+    const res = await runCli(['new', '--repo', 'zeeeepa/CODEGEN.py', '--task', 'CREATE_PLAN', '--query', 'Add retry logic', '--json'], {
+      env: api.env(),
+    })
     expect(res.code, res.stderr).to.equal(0)
     const run = parseJson(res)
     expect(run.id).to.be.a('number')
     expect(run.status).to.equal('ACTIVE')
     expect(run.web_url).to.be.a('string')
     const [post] = creates()
-    const repo = (await (await fetch(`${api.fake().url}/v1/organizations/${api.fake().orgId}/repos?limit=100&skip=100`, {headers: {authorization: `Bearer ${api.fake().token}`}})).json()) as any
+    const repo = (await (
+      await fetch(`${api.fake().url}/v1/organizations/${api.fake().orgId}/repos?limit=100&skip=100`, {
+        headers: {authorization: `Bearer ${api.fake().token}`},
+      })
+    ).json()) as any
     const all = [...api.fake().requests]
     expect(all.some((r) => r.path.endsWith('/repos'))).to.equal(true)
     expect(post.body.repo_id).to.be.a('number')
@@ -94,8 +97,30 @@ describe('new', () => {
     const img = path.join(api.box().home, 'shot.png')
     fs.writeFileSync(img, PNG_1PX)
     const res = await runCli(
-      ['new', '--query', 'q', '--task', 'fix', '--branch', 'main', '--pr', '12', '--model', 'claude-x', '--agent-type', 'claude_code',
-        '--metadata', 'ticket=ENG-1', '--metadata', 'note=a=b', '--image', img, '--repo-id', String(repoId), '--json'],
+      [
+        'new',
+        '--query',
+        'q',
+        '--task',
+        'fix',
+        '--branch',
+        'main',
+        '--pr',
+        '12',
+        '--model',
+        'claude-x',
+        '--agent-type',
+        'claude_code',
+        '--metadata',
+        'ticket=ENG-1',
+        '--metadata',
+        'note=a=b',
+        '--image',
+        img,
+        '--repo-id',
+        String(repoId),
+        '--json',
+      ],
       {env: api.env()},
     )
     expect(res.code, res.stderr).to.equal(0)

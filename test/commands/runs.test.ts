@@ -48,7 +48,9 @@ describe('get', () => {
   })
 
   it('never prints control sequences from API text to a person, but keeps them in --json', async () => {
-    const run = api.fake().addRun({status: 'COMPLETE', summary: 'evil \u001b]0;pwned\u0007 title \u001b[31mred\u001b[0m', result: 'line1\n\u001b[2Jcleared'})
+    const run = api
+      .fake()
+      .addRun({status: 'COMPLETE', summary: 'evil \u001b]0;pwned\u0007 title \u001b[31mred\u001b[0m', result: 'line1\n\u001b[2Jcleared'})
     const human = await runCli(['get', String(run.id)], {env: api.env()})
     expect(human.stdout).not.to.match(/\u001b/)
     expect(human.stdout).to.contain('evil title red').and.to.contain('cleared')
@@ -73,10 +75,14 @@ describe('resume', () => {
     const run = api.fake().runs.find((r: any) => r.status === 'COMPLETE')!
     const img = path.join(api.box().home, 'a.gif')
     fs.writeFileSync(img, Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'))
-    const res = await runCli(['resume', String(run.id), '--task', 'review', '--image', img, '--query', 'Check the edge cases'], {env: api.env()})
+    const res = await runCli(['resume', String(run.id), '--task', 'review', '--image', img, '--query', 'Check the edge cases'], {
+      env: api.env(),
+    })
     expect(res.code, res.stderr).to.equal(0)
     const body = resumes()[0].body
-    expect(body.prompt).to.match(/^Task: REVIEW\n\nReview the code/).and.to.contain('Check the edge cases')
+    expect(body.prompt)
+      .to.match(/^Task: REVIEW\n\nReview the code/)
+      .and.to.contain('Check the edge cases')
     expect(body.images[0]).to.match(/^data:image\/gif;base64,R0lGOD/)
   })
 
@@ -142,7 +148,11 @@ describe('list', () => {
     expect(running.every((r) => ['ACTIVE', 'RUNNING', 'PENDING', 'QUEUED', 'IN_PROGRESS'].includes(upper(r.status)))).to.equal(true)
     const both = parseJson<any[]>(await runCli(['list', '--status', 'failed,error', '--limit', '1000', '--json'], {env: api.env()}))
     expect(both.map((r) => upper(r.status)).sort()).to.deep.equal(
-      api.fake().runs.filter((r: any) => ['FAILED', 'ERROR'].includes(upper(r.status))).map((r: any) => upper(r.status)).sort(),
+      api
+        .fake()
+        .runs.filter((r: any) => ['FAILED', 'ERROR'].includes(upper(r.status)))
+        .map((r: any) => upper(r.status))
+        .sort(),
     )
   })
 
@@ -168,7 +178,9 @@ describe('list', () => {
     expect(runs.map((r) => r.id)).to.include(withRepo.id)
     for (const r of runs) {
       const inMeta = (r.metadata?.repo ?? '').toLowerCase() === repo.toLowerCase()
-      const inPr = (r.github_pull_requests ?? []).some((p: any) => (p.url ?? '').toLowerCase().includes(`github.com/${repo.toLowerCase()}/pull/`))
+      const inPr = (r.github_pull_requests ?? []).some((p: any) =>
+        (p.url ?? '').toLowerCase().includes(`github.com/${repo.toLowerCase()}/pull/`),
+      )
       expect(inMeta || inPr, `run ${r.id}`).to.equal(true)
     }
   })

@@ -65,11 +65,14 @@ describe('watch', () => {
 describe('parent runs', () => {
   const api = useFakeApi({runDurationMs: 500})
   const env = (extra: Record<string, string> = {}) => api.env({CODEGENAPI_MONITOR_INTERVAL_MS: '100', ...extra})
-  const resumesOf = (id: number) => api.fake().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/resume') && r.body?.agent_run_id === id)
+  const resumesOf = (id: number) =>
+    api.fake().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/resume') && r.body?.agent_run_id === id)
 
   it('a finished child resumes its COMPLETE parent with a report, once', async () => {
     const parent = api.fake().runs.find((r) => r.status === 'COMPLETE')!
-    const child = parseJson(await runCli(['new', '--query', 'child work', '--json'], {env: env({CODEGEN_PARENT_RUN_ID: String(parent.id)})}))
+    const child = parseJson(
+      await runCli(['new', '--query', 'child work', '--json'], {env: env({CODEGEN_PARENT_RUN_ID: String(parent.id)})}),
+    )
     const res = await runCli(['watch', String(child.id)], {env: env()})
     expect(res.code, res.stderr).to.equal(0)
     const resumes = resumesOf(parent.id)
@@ -103,11 +106,15 @@ describe('get from the local run state', () => {
     const env = api.env({CODEGENAPI_MONITOR_INTERVAL_MS: '100'})
     const run = parseJson(await runCli(['new', '--query', 'remember me', '--json'], {env}))
     await runCli(['watch', String(run.id)], {env})
-    const offline = await runCli(['get', String(run.id)], {env: {...env, CODEGEN_API_BASE_URL: 'http://127.0.0.1:9', CODEGENAPI_RETRY_BASE_MS: '1'}})
+    const offline = await runCli(['get', String(run.id)], {
+      env: {...env, CODEGEN_API_BASE_URL: 'http://127.0.0.1:9', CODEGENAPI_RETRY_BASE_MS: '1'},
+    })
     expect(offline.code, offline.stderr).to.equal(0)
     expect(offline.stdout).to.contain(`Agent run ${run.id}`).and.to.contain('COMPLETE')
     expect(offline.stderr).to.contain('local run state')
-    const unknown = await runCli(['get', '424242'], {env: {...env, CODEGEN_API_BASE_URL: 'http://127.0.0.1:9', CODEGENAPI_RETRY_BASE_MS: '1'}})
+    const unknown = await runCli(['get', '424242'], {
+      env: {...env, CODEGEN_API_BASE_URL: 'http://127.0.0.1:9', CODEGENAPI_RETRY_BASE_MS: '1'},
+    })
     expect(unknown.code).to.equal(1)
   })
 })

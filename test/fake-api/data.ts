@@ -57,9 +57,84 @@ export interface SeedData {
   nextPrId: number
 }
 
-const FIRST = ['Grace', 'Alan', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'John', 'Radia', 'Guido', 'Katherine', 'Edsger', 'Sophie', 'Donald', 'Hedy', 'Tim', 'Shafi', 'Bjarne', 'Adele', 'Yukihiro', 'Mary', 'Anders', 'Lynn', 'James', 'Joan']
-const LAST = ['Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Backus', 'Perlman', 'Rossum', 'Johnson', 'Dijkstra', 'Wilson', 'Knuth', 'Lamarr', 'Berners', 'Goldwasser', 'Stroustrup', 'Goldberg', 'Matsumoto', 'Jackson', 'Hejlsberg', 'Conway', 'Gosling', 'Clarke']
-const REPO_A = ['arm', 'vision', 'fleet', 'nav', 'sensor', 'motion', 'grip', 'path', 'sim', 'telemetry', 'firmware', 'cloud', 'edge', 'lidar', 'battery', 'dock', 'map', 'safety', 'voice', 'swarm']
+const FIRST = [
+  'Grace',
+  'Alan',
+  'Linus',
+  'Margaret',
+  'Ken',
+  'Barbara',
+  'Dennis',
+  'Frances',
+  'John',
+  'Radia',
+  'Guido',
+  'Katherine',
+  'Edsger',
+  'Sophie',
+  'Donald',
+  'Hedy',
+  'Tim',
+  'Shafi',
+  'Bjarne',
+  'Adele',
+  'Yukihiro',
+  'Mary',
+  'Anders',
+  'Lynn',
+  'James',
+  'Joan',
+]
+const LAST = [
+  'Hopper',
+  'Turing',
+  'Torvalds',
+  'Hamilton',
+  'Thompson',
+  'Liskov',
+  'Ritchie',
+  'Allen',
+  'Backus',
+  'Perlman',
+  'Rossum',
+  'Johnson',
+  'Dijkstra',
+  'Wilson',
+  'Knuth',
+  'Lamarr',
+  'Berners',
+  'Goldwasser',
+  'Stroustrup',
+  'Goldberg',
+  'Matsumoto',
+  'Jackson',
+  'Hejlsberg',
+  'Conway',
+  'Gosling',
+  'Clarke',
+]
+const REPO_A = [
+  'arm',
+  'vision',
+  'fleet',
+  'nav',
+  'sensor',
+  'motion',
+  'grip',
+  'path',
+  'sim',
+  'telemetry',
+  'firmware',
+  'cloud',
+  'edge',
+  'lidar',
+  'battery',
+  'dock',
+  'map',
+  'safety',
+  'voice',
+  'swarm',
+]
 const REPO_B = ['api', 'service', 'core', 'sdk', 'ui', 'tools', 'planner', 'driver', 'lib', 'bench']
 const LANGUAGES = ['Python', 'TypeScript', 'Go', 'Rust', 'C++', 'Python', 'TypeScript', null]
 const SETUP = ['COMPLETE', 'COMPLETE', 'COMPLETE', 'NOT_STARTED', 'IN_PROGRESS', 'FAILED']
@@ -79,11 +154,32 @@ const WORK = [
   'Add structured logging to the edge service',
 ]
 const SOURCE_WEIGHTS: [SourceType, number][] = [
-  ['API', 25], ['GITHUB', 18], ['SLACK', 20], ['LINEAR', 10], ['LOCAL', 5], ['CHAT', 8], ['GITHUB_PR_REVIEW', 4],
-  ['GITHUB_CHECK_SUITE', 3], ['JIRA', 2], ['CLICKUP', 2], ['MONDAY', 1], ['SETUP_COMMANDS', 2],
+  ['API', 25],
+  ['GITHUB', 18],
+  ['SLACK', 20],
+  ['LINEAR', 10],
+  ['LOCAL', 5],
+  ['CHAT', 8],
+  ['GITHUB_PR_REVIEW', 4],
+  ['GITHUB_CHECK_SUITE', 3],
+  ['JIRA', 2],
+  ['CLICKUP', 2],
+  ['MONDAY', 1],
+  ['SETUP_COMMANDS', 2],
 ]
 // The first seeded runs (newest first) get these statuses, so every kind is present whatever the PRNG draws.
-const FIXED_STATUSES = ['ACTIVE', 'COMPLETE', 'FAILED', 'complete', 'COMPLETE', 'PAUSED_FOR_REVIEW', 'ERROR', 'CANCELLED', 'STOPPED', 'ACTIVE']
+const FIXED_STATUSES = [
+  'ACTIVE',
+  'COMPLETE',
+  'FAILED',
+  'complete',
+  'COMPLETE',
+  'PAUSED_FOR_REVIEW',
+  'ERROR',
+  'CANCELLED',
+  'STOPPED',
+  'ACTIVE',
+]
 export const RUN_ID_BASE = 7000
 const ZEEEEPA_INDEX = 117 // on the second page of 100, so finding it takes paging
 
@@ -98,13 +194,20 @@ function makeUsers(rng: Rng, cfg: SeedConfig): User[] {
     role: 'ADMIN',
     is_admin: true,
   }
-  const names = shuffle(rng, FIRST.flatMap((f) => LAST.map((l) => [f, l] as const)))
+  const names = shuffle(
+    rng,
+    FIRST.flatMap((f) => LAST.map((l) => [f, l] as const)),
+  )
   const users = [me]
   for (let i = 1; i < cfg.userCount; i++) {
     const [first, last] = names[i % names.length]
     const ghId = String(1_000_000 + int(rng, 0, 80_000_000))
     const login = `${first}-${last}${i >= names.length ? i : ''}`.toLowerCase()
-    const role = weighted(rng, [['MEMBER', 80], ['MANAGER', 12], ['ADMIN', 8]])
+    const role = weighted(rng, [
+      ['MEMBER', 80],
+      ['MANAGER', 12],
+      ['ADMIN', 8],
+    ])
     users.push({
       id: cfg.userId + i,
       email: rng() < 0.85 ? `${login.replace('-', '.')}@acme-robotics.example` : null,
@@ -120,7 +223,10 @@ function makeUsers(rng: Rng, cfg: SeedConfig): User[] {
 }
 
 function makeRepos(rng: Rng, cfg: SeedConfig): Repo[] {
-  const names = shuffle(rng, REPO_A.flatMap((a) => REPO_B.map((b) => `${a}-${b}`)))
+  const names = shuffle(
+    rng,
+    REPO_A.flatMap((a) => REPO_B.map((b) => `${a}-${b}`)),
+  )
   const repos: Repo[] = []
   for (let i = 0; i < cfg.repoCount; i++) {
     const special = i === Math.min(ZEEEEPA_INDEX, cfg.repoCount - 1)
@@ -144,11 +250,26 @@ function makeRepos(rng: Rng, cfg: SeedConfig): Repo[] {
 function makeSecondOrg(cfg: SeedConfig, me: User): {users: User[]; repos: Repo[]} {
   const org = cfg.secondOrg!
   const friend = (id: number, login: string, name: string): User => ({
-    id, email: null, github_user_id: String(id * 7919), github_username: login, avatar_url: null, full_name: name, role: 'MEMBER', is_admin: false,
+    id,
+    email: null,
+    github_user_id: String(id * 7919),
+    github_username: login,
+    avatar_url: null,
+    full_name: name,
+    role: 'MEMBER',
+    is_admin: false,
   })
   const repo = (i: number, name: string, language: string | null): Repo => ({
-    id: 9001 + i, name, full_name: `${cfg.githubUsername}/${name}`, description: null, github_id: String(700_000_000 + i),
-    organization_id: org.id, visibility: 'PRIVATE', archived: false, setup_status: 'NOT_STARTED', language,
+    id: 9001 + i,
+    name,
+    full_name: `${cfg.githubUsername}/${name}`,
+    description: null,
+    github_id: String(700_000_000 + i),
+    organization_id: org.id,
+    visibility: 'PRIVATE',
+    archived: false,
+    setup_status: 'NOT_STARTED',
+    language,
   })
   return {
     users: [{...me, role: 'ADMIN'}, friend(2001, 'charles-babbage', 'Charles Babbage'), friend(2002, 'mary-somerville', 'Mary Somerville')],
@@ -157,7 +278,11 @@ function makeSecondOrg(cfg: SeedConfig, me: User): {users: User[]; repos: Repo[]
 }
 
 export function pullRequest(id: number, repoFullName: string, number: number, title: string, createdAt: number): GithubPullRequest {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40)
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40)
   return {
     id,
     title,
@@ -172,8 +297,12 @@ function statusFor(rng: Rng, index: number, failedFraction: number): string {
   const f = Math.min(1, Math.max(0, failedFraction))
   const rest = 1 - f
   return weighted(rng, [
-    ['FAILED', f * 0.7], ['ERROR', f * 0.3],
-    ['COMPLETE', rest * 0.78], ['ACTIVE', rest * 0.06], ['CANCELLED', rest * 0.08], ['STOPPED', rest * 0.08],
+    ['FAILED', f * 0.7],
+    ['ERROR', f * 0.3],
+    ['COMPLETE', rest * 0.78],
+    ['ACTIVE', rest * 0.06],
+    ['CANCELLED', rest * 0.08],
+    ['STOPPED', rest * 0.08],
   ])
 }
 
@@ -185,9 +314,23 @@ function outcomeText(rng: Rng, status: string, work: string, repo: string): {res
         result: `## Done\n\n${work}.\n\n- Root cause identified and fixed\n- Tests added (${int(rng, 2, 30)} new assertions)\n- CI green`,
       }
     case 'FAILED':
-      return {summary: rng() < 0.5 ? `Could not finish: ${work.toLowerCase()}` : null, result: pick(rng, ['Tests kept failing after 3 attempts.', 'Could not reproduce the bug described in the prompt.', 'Merge conflict with main that needs a human decision.'])}
+      return {
+        summary: rng() < 0.5 ? `Could not finish: ${work.toLowerCase()}` : null,
+        result: pick(rng, [
+          'Tests kept failing after 3 attempts.',
+          'Could not reproduce the bug described in the prompt.',
+          'Merge conflict with main that needs a human decision.',
+        ]),
+      }
     case 'ERROR':
-      return {summary: null, result: pick(rng, ['Sandbox setup failed (exit code 137: out of memory).', 'Internal error: the model provider timed out.', 'Repository clone failed: permission denied.'])}
+      return {
+        summary: null,
+        result: pick(rng, [
+          'Sandbox setup failed (exit code 137: out of memory).',
+          'Internal error: the model provider timed out.',
+          'Repository clone failed: permission denied.',
+        ]),
+      }
     case 'STOPPED':
     case 'CANCELLED':
       return {summary: rng() < 0.4 ? 'Stopped by user' : null, result: null}
@@ -223,7 +366,16 @@ function makeRuns(rng: Rng, cfg: SeedConfig, users: User[], repos: Repo[]): {run
     const prs: GithubPullRequest[] = []
     if (i === 1 || rng() < prChance) {
       const count = rng() < 0.12 ? 2 : 1
-      for (let k = 0; k < count; k++) prs.push(pullRequest(prId++, repo.full_name, int(rng, 10, 2400), k ? `${work} (follow-up)` : work, createdAt + int(rng, 60_000, 1_800_000)))
+      for (let k = 0; k < count; k++)
+        prs.push(
+          pullRequest(
+            prId++,
+            repo.full_name,
+            int(rng, 10, 2400),
+            k ? `${work} (follow-up)` : work,
+            createdAt + int(rng, 60_000, 1_800_000),
+          ),
+        )
     }
     const {result, summary} = outcomeText(rng, status, work, repo.full_name)
     runs.push({
@@ -246,7 +398,11 @@ function makeRuns(rng: Rng, cfg: SeedConfig, users: User[], repos: Repo[]): {run
 
 export function createSeed(cfg: SeedConfig): SeedData {
   const rng = createRng(cfg.seed)
-  const org = (id: number, name: string): Organization => ({id, name, settings: {enable_pr_creation: true, enable_rules_detection: id === cfg.orgId}})
+  const org = (id: number, name: string): Organization => ({
+    id,
+    name,
+    settings: {enable_pr_creation: true, enable_rules_detection: id === cfg.orgId},
+  })
   const orgs = [org(cfg.orgId, cfg.orgName)]
   const users = makeUsers(rng, cfg)
   const repos = makeRepos(rng, cfg)
@@ -266,7 +422,10 @@ export function createSeed(cfg: SeedConfig): SeedData {
 
 const TOOLS: [string, (rng: Rng) => Record<string, unknown>][] = [
   ['ripgrep_search', (rng) => ({query: pick(rng, ['retry', 'TODO', 'timeout', 'def plan', 'class Driver'])})],
-  ['view_file', (rng) => ({filepath: `src/${pick(rng, ['planner', 'driver', 'telemetry', 'api'])}/${pick(rng, ['core', 'utils', 'client'])}.py`})],
+  [
+    'view_file',
+    (rng) => ({filepath: `src/${pick(rng, ['planner', 'driver', 'telemetry', 'api'])}/${pick(rng, ['core', 'utils', 'client'])}.py`}),
+  ],
   ['edit_file', (rng) => ({filepath: `src/${pick(rng, ['planner', 'driver'])}/core.py`, edit: '@@ -12,3 +12,5 @@'})],
   ['run_command', (rng) => ({command: pick(rng, ['pytest -q', 'npm test', 'make lint', 'git status'])})],
   ['create_pr', () => ({title: 'Codegen changes', draft: false})],
@@ -282,17 +441,41 @@ const THOUGHTS = [
 ]
 
 /** One log entry of the given kind: a run's log reads as a plan, actions, then an answer or an error. */
-export function makeLog(rng: Rng, runId: number, at: number, kind: 'plan' | 'action' | 'final' | 'error' | 'user', prompt?: string): AgentRunLog {
+export function makeLog(
+  rng: Rng,
+  runId: number,
+  at: number,
+  kind: 'plan' | 'action' | 'final' | 'error' | 'user',
+  prompt?: string,
+): AgentRunLog {
   const base = {agent_run_id: runId, created_at: iso(at), tool_input: null, tool_output: null}
   switch (kind) {
     case 'plan':
-      return {...base, message_type: 'PLAN_EVALUATION', tool_name: null, thought: 'Plan: 1) find the code 2) change it 3) run the tests 4) open a PR', observation: null}
+      return {
+        ...base,
+        message_type: 'PLAN_EVALUATION',
+        tool_name: null,
+        thought: 'Plan: 1) find the code 2) change it 3) run the tests 4) open a PR',
+        observation: null,
+      }
     case 'user':
       return {...base, message_type: 'USER_MESSAGE', tool_name: null, thought: null, observation: prompt ?? 'Please continue.'}
     case 'final':
-      return {...base, message_type: 'FINAL_ANSWER', tool_name: null, thought: 'All done.', observation: 'Opened a pull request with the changes; CI is green.'}
+      return {
+        ...base,
+        message_type: 'FINAL_ANSWER',
+        tool_name: null,
+        thought: 'All done.',
+        observation: 'Opened a pull request with the changes; CI is green.',
+      }
     case 'error':
-      return {...base, message_type: 'ERROR', tool_name: null, thought: null, observation: {error: 'Command failed with exit code 1', stderr: 'E   AssertionError: expected 3, got 2'}}
+      return {
+        ...base,
+        message_type: 'ERROR',
+        tool_name: null,
+        thought: null,
+        observation: {error: 'Command failed with exit code 1', stderr: 'E   AssertionError: expected 3, got 2'},
+      }
     case 'action': {
       const [tool, input] = pick(rng, TOOLS)
       const ok = rng() < 0.85
@@ -301,7 +484,12 @@ export function makeLog(rng: Rng, runId: number, at: number, kind: 'plan' | 'act
         message_type: 'ACTION',
         tool_name: tool,
         thought: pick(rng, THOUGHTS),
-        observation: rng() < 0.3 ? (ok ? 'OK' : 'No matches found.') : {status: ok ? 'success' : 'error', output: ok ? `${int(rng, 1, 40)} lines` : 'not found'},
+        observation:
+          rng() < 0.3
+            ? ok
+              ? 'OK'
+              : 'No matches found.'
+            : {status: ok ? 'success' : 'error', output: ok ? `${int(rng, 1, 40)} lines` : 'not found'},
         tool_input: input(rng),
         tool_output: rng() < 0.5 ? {exit_code: ok ? 0 : 1} : null,
       }
@@ -314,7 +502,14 @@ export function seedLogs(run: FakeRun, seed: number, now: number, forceCount?: n
   const rng = createRng(seed ^ (run.id * 2654435761))
   const upper = (run.status ?? '').toUpperCase()
   const count =
-    forceCount ?? (upper === 'COMPLETE' ? int(rng, 12, 160) : upper === 'FAILED' || upper === 'ERROR' ? int(rng, 5, 40) : upper === 'ACTIVE' ? int(rng, 3, 25) : int(rng, 2, 20))
+    forceCount ??
+    (upper === 'COMPLETE'
+      ? int(rng, 12, 160)
+      : upper === 'FAILED' || upper === 'ERROR'
+        ? int(rng, 5, 40)
+        : upper === 'ACTIVE'
+          ? int(rng, 3, 25)
+          : int(rng, 2, 20))
   const start = run.created_at ? Date.parse(run.created_at) : now
   const terminal = !['ACTIVE', 'RUNNING', 'PENDING'].includes(upper)
   const span = Math.max(count, Math.min(now - start, terminal ? 3 * 3600_000 : now - start))
@@ -323,9 +518,17 @@ export function seedLogs(run: FakeRun, seed: number, now: number, forceCount?: n
   for (let i = 0; i < count; i++) {
     const at = Math.round(start + step * (i + 1) - rng() * step * 0.5)
     const last = i === count - 1
-    const kind = i === 0 ? 'plan' : last && upper === 'COMPLETE' ? 'final' : last && (upper === 'FAILED' || upper === 'ERROR') ? 'error' : i % 17 === 0 ? 'plan' : 'action'
+    const kind =
+      i === 0
+        ? 'plan'
+        : last && upper === 'COMPLETE'
+          ? 'final'
+          : last && (upper === 'FAILED' || upper === 'ERROR')
+            ? 'error'
+            : i % 17 === 0
+              ? 'plan'
+              : 'action'
     logs.push(makeLog(rng, run.id, at, kind))
   }
   return logs
 }
-

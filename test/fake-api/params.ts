@@ -9,7 +9,11 @@ export interface ValidationIssue {
   ctx?: Record<string, unknown>
 }
 
-const enumText = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')
+const enumText = (values: readonly string[]) =>
+  values
+    .map((v) => `'${v}'`)
+    .join(', ')
+    .replace(/, ([^,]*)$/, ' or $1')
 
 /** Collects issues for one request; FastAPI reports path, query and body problems together. */
 export class Issues {
@@ -21,13 +25,21 @@ export class Issues {
   }
 
   /** An integer path or query parameter; null/undefined raw means absent. */
-  int(where: 'path' | 'query', name: string, raw: string | null | undefined, opts: {ge?: number; le?: number; default?: number} = {}): number | undefined {
+  int(
+    where: 'path' | 'query',
+    name: string,
+    raw: string | null | undefined,
+    opts: {ge?: number; le?: number; default?: number} = {},
+  ): number | undefined {
     const loc = [where, name]
     if (raw === null || raw === undefined) return where === 'path' ? this.add('missing', loc, 'Field required', null) : opts.default
-    if (!/^\s*[+-]?\d+\s*$/.test(raw)) return this.add('int_parsing', loc, 'Input should be a valid integer, unable to parse string as an integer', raw)
+    if (!/^\s*[+-]?\d+\s*$/.test(raw))
+      return this.add('int_parsing', loc, 'Input should be a valid integer, unable to parse string as an integer', raw)
     const n = Number(raw)
-    if (opts.ge !== undefined && n < opts.ge) return this.add('greater_than_equal', loc, `Input should be greater than or equal to ${opts.ge}`, raw, {ge: opts.ge})
-    if (opts.le !== undefined && n > opts.le) return this.add('less_than_equal', loc, `Input should be less than or equal to ${opts.le}`, raw, {le: opts.le})
+    if (opts.ge !== undefined && n < opts.ge)
+      return this.add('greater_than_equal', loc, `Input should be greater than or equal to ${opts.ge}`, raw, {ge: opts.ge})
+    if (opts.le !== undefined && n > opts.le)
+      return this.add('less_than_equal', loc, `Input should be less than or equal to ${opts.le}`, raw, {le: opts.le})
     return n
   }
 
@@ -65,7 +77,12 @@ type BodyField = 'string' | 'int' | 'string[]' | 'object' | {enum: readonly stri
  * Checks a JSON body against a flat pydantic model: `required` fields must be present and not null,
  * the others may be null. `raw` undefined means no body; `parsed` is the parsed JSON or a parse error.
  */
-export function checkBody(issues: Issues, parsed: {ok: true; value: unknown} | {ok: false; error: string; position: number} | undefined, fields: Record<string, BodyField>, required: string[]): Record<string, unknown> | undefined {
+export function checkBody(
+  issues: Issues,
+  parsed: {ok: true; value: unknown} | {ok: false; error: string; position: number} | undefined,
+  fields: Record<string, BodyField>,
+  required: string[],
+): Record<string, unknown> | undefined {
   if (parsed === undefined) return issues.add('missing', ['body'], 'Field required', null)
   if (!parsed.ok) return issues.add('json_invalid', ['body', parsed.position], 'JSON decode error', {}, {error: parsed.error})
   const body = parsed.value
@@ -78,16 +95,20 @@ export function checkBody(issues: Issues, parsed: {ok: true; value: unknown} | {
     const loc = ['body', name]
     const v = obj[name]
     if (v === undefined || (v === null && required.includes(name))) {
-      if (required.includes(name)) issues.add(v === null ? typeCode(type) : 'missing', loc, v === null ? typeMsg(type) : 'Field required', v === null ? null : obj)
+      if (required.includes(name))
+        issues.add(v === null ? typeCode(type) : 'missing', loc, v === null ? typeMsg(type) : 'Field required', v === null ? null : obj)
       continue
     }
     if (v === null) continue
     if (type === 'string' && typeof v !== 'string') issues.add('string_type', loc, 'Input should be a valid string', v)
-    else if (type === 'int' && !(typeof v === 'number' && Number.isInteger(v))) issues.add('int_type', loc, 'Input should be a valid integer', v)
-    else if (type === 'object' && (typeof v !== 'object' || Array.isArray(v))) issues.add('dict_type', loc, 'Input should be a valid dictionary', v)
+    else if (type === 'int' && !(typeof v === 'number' && Number.isInteger(v)))
+      issues.add('int_type', loc, 'Input should be a valid integer', v)
+    else if (type === 'object' && (typeof v !== 'object' || Array.isArray(v)))
+      issues.add('dict_type', loc, 'Input should be a valid dictionary', v)
     else if (type === 'string[]') {
       if (!Array.isArray(v)) issues.add('list_type', loc, 'Input should be a valid list', v)
-      else v.forEach((item, i) => typeof item !== 'string' && issues.add('string_type', [...loc, i], 'Input should be a valid string', item))
+      else
+        v.forEach((item, i) => typeof item !== 'string' && issues.add('string_type', [...loc, i], 'Input should be a valid string', item))
     } else if (typeof type === 'object' && !type.enum.includes(v as string)) {
       const expected = enumText(type.enum)
       issues.add('enum', loc, `Input should be ${expected}`, v, {expected})
@@ -97,10 +118,26 @@ export function checkBody(issues: Issues, parsed: {ok: true; value: unknown} | {
 }
 
 function typeCode(type: BodyField): string {
-  return type === 'string' ? 'string_type' : type === 'int' ? 'int_type' : type === 'object' ? 'dict_type' : type === 'string[]' ? 'list_type' : 'enum'
+  return type === 'string'
+    ? 'string_type'
+    : type === 'int'
+      ? 'int_type'
+      : type === 'object'
+        ? 'dict_type'
+        : type === 'string[]'
+          ? 'list_type'
+          : 'enum'
 }
 function typeMsg(type: BodyField): string {
-  return type === 'string' ? 'Input should be a valid string' : type === 'int' ? 'Input should be a valid integer' : type === 'object' ? 'Input should be a valid dictionary' : type === 'string[]' ? 'Input should be a valid list' : 'Input should be one of the allowed values'
+  return type === 'string'
+    ? 'Input should be a valid string'
+    : type === 'int'
+      ? 'Input should be a valid integer'
+      : type === 'object'
+        ? 'Input should be a valid dictionary'
+        : type === 'string[]'
+          ? 'Input should be a valid list'
+          : 'Input should be one of the allowed values'
 }
 
 /** Parses a request body as FastAPI would; undefined for an empty body. */

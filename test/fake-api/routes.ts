@@ -33,7 +33,13 @@ const forbidden: Reply = {status: 403, body: {message: 'You do not have access t
 const runNotFound: Reply = {status: 404, body: {message: 'Agent run not found.', status_code: 404}}
 
 export function page<T>(all: T[], skip: number, limit: number): {items: T[]; total: number; page: number; size: number; pages: number} {
-  return {items: all.slice(skip, skip + limit), total: all.length, page: Math.floor(skip / limit) + 1, size: limit, pages: Math.ceil(all.length / limit)}
+  return {
+    items: all.slice(skip, skip + limit),
+    total: all.length,
+    page: Math.floor(skip / limit) + 1,
+    size: limit,
+    pages: Math.ceil(all.length / limit),
+  }
 }
 
 /** The wire fields only: the fake's bookkeeping (creator_id) stays inside. */
@@ -114,7 +120,19 @@ export const ROUTES: Route[] = [
     category: 'create',
     handle(ctx) {
       const r = orgScoped(ctx, (i) => {
-        const body = checkBody(i, ctx.body, {prompt: 'string', images: 'string[]', metadata: 'object', repo_id: 'int', model: 'string', agent_type: {enum: ['codegen', 'claude_code']}}, ['prompt'])
+        const body = checkBody(
+          i,
+          ctx.body,
+          {
+            prompt: 'string',
+            images: 'string[]',
+            metadata: 'object',
+            repo_id: 'int',
+            model: 'string',
+            agent_type: {enum: ['codegen', 'claude_code']},
+          },
+          ['prompt'],
+        )
         nonEmptyPrompt(i, body)
         return body
       })
@@ -169,7 +187,12 @@ export const ROUTES: Route[] = [
       // Kept newest first by the state, as the API orders them.
       const runs = ctx.state
         .allRuns(ctx.now)
-        .filter((run) => run.organization_id === r.orgId && (userId === undefined || run.creator_id === userId) && (sourceType === undefined || run.source_type === sourceType))
+        .filter(
+          (run) =>
+            run.organization_id === r.orgId &&
+            (userId === undefined || run.creator_id === userId) &&
+            (sourceType === undefined || run.source_type === sourceType),
+        )
       const p = page(runs, paging!.skip, paging!.limit)
       return ok({...p, items: p.items.map(toWire)})
     },
@@ -192,7 +215,20 @@ export const ROUTES: Route[] = [
       const ordered = reverse ? [...logs].reverse() : logs
       const p = page(ordered, paging!.skip, paging!.limit)
       const {id, organization_id, status, created_at, web_url, result, metadata} = run
-      return ok({id, organization_id, status, created_at, web_url, result, metadata, logs: p.items, total_logs: p.total, page: p.page, size: p.size, pages: p.pages})
+      return ok({
+        id,
+        organization_id,
+        status,
+        created_at,
+        web_url,
+        result,
+        metadata,
+        logs: p.items,
+        total_logs: p.total,
+        page: p.page,
+        size: p.size,
+        pages: p.pages,
+      })
     },
   },
 ]

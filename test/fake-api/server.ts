@@ -39,7 +39,12 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
       runCount: opts.runCount ?? 60,
       failedFraction: opts.failedFraction ?? 0.15,
     },
-    {runDurationMs: opts.runDurationMs, pollsToComplete: opts.pollsToComplete, outcome: opts.outcome ?? 'COMPLETE', logIntervalMs: opts.logIntervalMs ?? 300},
+    {
+      runDurationMs: opts.runDurationMs,
+      pollsToComplete: opts.pollsToComplete,
+      outcome: opts.outcome ?? 'COMPLETE',
+      logIntervalMs: opts.logIntervalMs ?? 300,
+    },
   )
   const limiter = opts.rateLimits ? new RateLimiter(opts.rateLimits === true ? {} : opts.rateLimits) : undefined
 
@@ -53,7 +58,7 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     const fault = faults.find(
       (f) =>
         (!f.method || f.method.toUpperCase() === method) &&
-        (f.path === undefined || (typeof f.path === 'string' ? f.path === path : (f.path.lastIndex = 0, f.path.test(path)))),
+        (f.path === undefined || (typeof f.path === 'string' ? f.path === path : ((f.path.lastIndex = 0), f.path.test(path)))),
     )
     if (fault && --fault.left <= 0) faults = faults.filter((f) => f !== fault)
     return fault
@@ -84,11 +89,17 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     if (bearer !== token) return {status: 401, body: {detail: 'Invalid or missing API token'}}
     if (limiter) {
       const wait = limiter.check(bearer, route.category)
-      if (wait) return {status: 429, headers: {'retry-after': String(wait)}, body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429}}
+      if (wait)
+        return {
+          status: 429,
+          headers: {'retry-after': String(wait)},
+          body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429},
+        }
     }
     const parsed = parseJsonBody(rawBody)
     if (BODY_CHECKED.has(route.template)) {
-      const problems = parsed?.ok === false ? [`${method} ${path} request body: not JSON`] : validateRequestBody(method, path, parsed?.value)
+      const problems =
+        parsed?.ok === false ? [`${method} ${path} request body: not JSON`] : validateRequestBody(method, path, parsed?.value)
       requestViolations.push(...problems)
     }
     const params = matches.find((m) => m.template === route.template)!.params
@@ -100,7 +111,14 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     contractViolations.push(...validateResponse(method, path, reply.status, reply.body))
   }
 
-  function send(res: ServerResponse, record: RecordedRequest, status: number, headers: Record<string, string>, text: string, contentType: string): void {
+  function send(
+    res: ServerResponse,
+    record: RecordedRequest,
+    status: number,
+    headers: Record<string, string>,
+    text: string,
+    contentType: string,
+  ): void {
     if (res.destroyed || res.socket?.destroyed) return
     record.status = status
     res.writeHead(status, {'content-type': contentType, 'content-length': String(Buffer.byteLength(text)), ...headers})
@@ -122,7 +140,10 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     const status = fault.status ?? 200
     let body = fault.body
     if (body === undefined && status >= 400) {
-      body = {message: status === 429 ? 'Rate limit exceeded. Please try again later.' : (http.STATUS_CODES[status] ?? 'Error'), status_code: status}
+      body = {
+        message: status === 429 ? 'Rate limit exceeded. Please try again later.' : (http.STATUS_CODES[status] ?? 'Error'),
+        status_code: status,
+      }
     }
     if (typeof body === 'string') {
       send(res, record, status, fault.headers ?? {}, body, /^\s*</.test(body) ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8')
@@ -147,7 +168,14 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
       case 'truncated': {
         const reply = act()
         const text = JSON.stringify(fault.body ?? reply.body ?? {})
-        return send(res, record, fault.status ?? reply.status, {...reply.headers, ...fault.headers}, text.slice(0, Math.max(1, Math.floor(text.length / 2))), 'application/json')
+        return send(
+          res,
+          record,
+          fault.status ?? reply.status,
+          {...reply.headers, ...fault.headers},
+          text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+          'application/json',
+        )
       }
       default:
         return canned ? sendCanned(res, record, fault) : sendReply(res, record, act(), fault.headers)

@@ -1,5 +1,17 @@
 // The fake's data and the life cycle of runs it starts: ACTIVE, gaining logs, then terminal.
-import {createRng, createSeed, iso, makeLog, pullRequest, RUN_ID_BASE, seedLogs, webUrl, type Rng, type SeedConfig, type SeedData} from './data.js'
+import {
+  createRng,
+  createSeed,
+  iso,
+  makeLog,
+  pullRequest,
+  RUN_ID_BASE,
+  seedLogs,
+  webUrl,
+  type Rng,
+  type SeedConfig,
+  type SeedData,
+} from './data.js'
 import type {AgentRunLog, FakeRun, Organization, Repo, User} from './types.js'
 
 export interface LifecycleConfig {
@@ -176,7 +188,8 @@ export class FakeState {
     const upper = outcome.toUpperCase()
     if (upper === 'COMPLETE') {
       const repo =
-        this.runRepo.get(run.id) ?? (typeof run.metadata?.repo === 'string' ? run.metadata.repo : this.repos(run.organization_id)[0]?.full_name ?? 'acme/robot-core')
+        this.runRepo.get(run.id) ??
+        (typeof run.metadata?.repo === 'string' ? run.metadata.repo : (this.repos(run.organization_id)[0]?.full_name ?? 'acme/robot-core'))
       if (!run.github_pull_requests?.length) {
         run.github_pull_requests = [pullRequest(this.data.nextPrId++, repo, 2400 + (run.id % 1000), title, at)]
       }
@@ -204,8 +217,20 @@ export class FakeState {
     if (this.findRun(id)) throw new Error(`fake API: run ${id} exists`)
     const run = this.blankRun(id, now, fields)
     this.insert(run)
-    const base: AgentRunLog = {agent_run_id: id, created_at: run.created_at, tool_name: null, message_type: 'ACTION', thought: null, observation: null, tool_input: null, tool_output: null}
-    this.logs.set(id, (logs ?? []).map((l) => ({...base, ...l, agent_run_id: id})))
+    const base: AgentRunLog = {
+      agent_run_id: id,
+      created_at: run.created_at,
+      tool_name: null,
+      message_type: 'ACTION',
+      thought: null,
+      observation: null,
+      tool_input: null,
+      tool_output: null,
+    }
+    this.logs.set(
+      id,
+      (logs ?? []).map((l) => ({...base, ...l, agent_run_id: id})),
+    )
     if (live) {
       run.status = 'ACTIVE'
       this.start(run, now)

@@ -1,7 +1,20 @@
 // Shapes shared by the fake API's modules. Wire types follow components.schemas of the contract.
 import type {IncomingHttpHeaders} from 'node:http'
 
-export const SOURCE_TYPES = ['LOCAL', 'SLACK', 'GITHUB', 'GITHUB_CHECK_SUITE', 'GITHUB_PR_REVIEW', 'LINEAR', 'API', 'CHAT', 'JIRA', 'CLICKUP', 'MONDAY', 'SETUP_COMMANDS'] as const
+export const SOURCE_TYPES = [
+  'LOCAL',
+  'SLACK',
+  'GITHUB',
+  'GITHUB_CHECK_SUITE',
+  'GITHUB_PR_REVIEW',
+  'LINEAR',
+  'API',
+  'CHAT',
+  'JIRA',
+  'CLICKUP',
+  'MONDAY',
+  'SETUP_COMMANDS',
+] as const
 export type SourceType = (typeof SOURCE_TYPES)[number]
 
 export interface Organization {

@@ -76,7 +76,9 @@ export function runCli(args: string[], opts: RunOptions): Promise<CliResult> {
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`codegenapi ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 20_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`))
+      reject(
+        new Error(`codegenapi ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 20_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`),
+      )
     }, opts.timeoutMs ?? 20_000)
     child.on('error', reject)
     child.on('close', (code) => {
@@ -97,7 +99,10 @@ export function parseJson<T = any>(result: CliResult): T {
 }
 
 /** Runs the CLI on a pseudo-terminal (python3's pty), typing `steps` answers at its prompts. */
-export function runOnTty(args: string[], opts: {env: NodeJS.ProcessEnv; steps: [string, string][]}): Promise<{code: number; output: string; unanswered: string[]}> {
+export function runOnTty(
+  args: string[],
+  opts: {env: NodeJS.ProcessEnv; steps: [string, string][]},
+): Promise<{code: number; output: string; unanswered: string[]}> {
   return new Promise((resolve, reject) => {
     const child = spawn('python3', [path.join(ROOT, 'test', 'helpers', 'pty-run.py')], {stdio: ['pipe', 'pipe', 'inherit']})
     let out = ''
@@ -112,6 +117,8 @@ export function runOnTty(args: string[], opts: {env: NodeJS.ProcessEnv; steps: [
         reject(new Error(`pty-run.py printed no result: ${out}`))
       }
     })
-    child.stdin.end(JSON.stringify({argv: [process.execPath, BIN, ...args], env: {...opts.env, TERM: 'xterm'}, cwd: opts.env.HOME, steps: opts.steps}))
+    child.stdin.end(
+      JSON.stringify({argv: [process.execPath, BIN, ...args], env: {...opts.env, TERM: 'xterm'}, cwd: opts.env.HOME, steps: opts.steps}),
+    )
   })
 }

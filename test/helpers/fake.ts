@@ -6,7 +6,11 @@ import {Sandbox} from './cli.js'
  * One fake API per suite, reset before each test; after each test, everything the fake sent must
  * have matched the OpenAPI contract and everything we sent must have matched its request schemas.
  */
-export function useFakeApi(opts: FakeApiOptions = {}): {fake: () => FakeApi; box: () => Sandbox; env: (extra?: Record<string, string | undefined>) => NodeJS.ProcessEnv} {
+export function useFakeApi(opts: FakeApiOptions = {}): {
+  fake: () => FakeApi
+  box: () => Sandbox
+  env: (extra?: Record<string, string | undefined>) => NodeJS.ProcessEnv
+} {
   let fake: FakeApi
   let box: Sandbox
   before(async () => {

@@ -48,7 +48,10 @@ async function startHttp(env: NodeJS.ProcessEnv, args: string[] = []): Promise<H
 }
 const startedServers: HttpServer[] = []
 
-async function connectClient(url: string, headers: Record<string, string> = {}): Promise<{client: Client; transport: StreamableHTTPClientTransport}> {
+async function connectClient(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{client: Client; transport: StreamableHTTPClientTransport}> {
   const transport = new StreamableHTTPClientTransport(new URL(url), {requestInit: {headers}})
   const client = new Client({name: 'http-test', version: '1.0.0'})
   await client.connect(transport)
@@ -58,12 +61,28 @@ async function connectClient(url: string, headers: Record<string, string> = {}):
 function rawPost(url: string, headers: Record<string, string>): Promise<number> {
   const u = new URL(url)
   return new Promise((resolve, reject) => {
-    const req = http.request({host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: {'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers}}, (res) => {
-      res.resume()
-      resolve(res.statusCode ?? 0)
-    })
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        headers: {'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers},
+      },
+      (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      },
+    )
     req.on('error', reject)
-    req.end(JSON.stringify({jsonrpc: '2.0', id: 1, method: 'initialize', params: {protocolVersion: '2025-11-25', capabilities: {}, clientInfo: {name: 'raw', version: '1'}}}))
+    req.end(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {protocolVersion: '2025-11-25', capabilities: {}, clientInfo: {name: 'raw', version: '1'}},
+      }),
+    )
   })
 }
 
@@ -140,16 +159,22 @@ describe('mcp serve --http', () => {
           const apiCall = n < 2
           const res: any = apiCall
             ? await client.callTool({name: 'codegenapi_get_agent_run', arguments: {agent_run_id: runs[i].id}}, CallToolResultSchema)
-            : await client.callTool({name: n % 2 ? 'codegenapi_config' : 'codegenapi_watch', arguments: n % 2 ? {action: 'get', key: 'org-id'} : {}}, CallToolResultSchema)
+            : await client.callTool(
+                {name: n % 2 ? 'codegenapi_config' : 'codegenapi_watch', arguments: n % 2 ? {action: 'get', key: 'org-id'} : {}},
+                CallToolResultSchema,
+              )
           calls++
           if (res.isError) errors.push(JSON.stringify(res.content))
           else if (apiCall && res.structuredContent.id !== runs[i].id) errors.push(`client ${i} got run ${res.structuredContent.id}`)
-          else if (!apiCall && n % 2 && String(res.structuredContent.entries[0].value) !== String(api.fake().orgId)) errors.push(`config answer: ${JSON.stringify(res.structuredContent.entries[0])}`)
+          else if (!apiCall && n % 2 && String(res.structuredContent.entries[0].value) !== String(api.fake().orgId))
+            errors.push(`config answer: ${JSON.stringify(res.structuredContent.entries[0])}`)
         }
       }),
     )
     const after = rssMiB(pid)
-    process.stderr.write(`      load: ${calls} calls from 20 clients in ${Date.now() - started} ms; server RSS ${before.toFixed(1)} -> ${after.toFixed(1)} MiB\n`)
+    process.stderr.write(
+      `      load: ${calls} calls from 20 clients in ${Date.now() - started} ms; server RSS ${before.toFixed(1)} -> ${after.toFixed(1)} MiB\n`,
+    )
     await Promise.all(clients.map((c) => c.client.close()))
     expect(errors).to.deep.equal([])
     expect(calls).to.equal(1000)

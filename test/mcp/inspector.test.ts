@@ -12,12 +12,25 @@ import {useFakeApi} from '../helpers/fake.js'
 const LAUNCHER = path.join(ROOT, 'node_modules', '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js')
 
 function inspector(args: string[], env: NodeJS.ProcessEnv): Promise<{code: number | null; stdout: string; stderr: string}> {
-  const serverEnv = ['HOME', 'XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME', 'CODEGEN_API_BASE_URL', 'CODEGEN_API_TOKEN', 'CODEGEN_ORG_ID', 'CODEGENAPI_NO_PROJECT_CONFIG']
+  const serverEnv = [
+    'HOME',
+    'XDG_CONFIG_HOME',
+    'XDG_STATE_HOME',
+    'XDG_CACHE_HOME',
+    'CODEGEN_API_BASE_URL',
+    'CODEGEN_API_TOKEN',
+    'CODEGEN_ORG_ID',
+    'CODEGENAPI_NO_PROJECT_CONFIG',
+  ]
     .filter((k) => env[k] !== undefined)
     .flatMap((k) => ['-e', `${k}=${env[k]}`])
   const argv = [LAUNCHER, '--cli', ...serverEnv, process.execPath, BIN, 'mcp', 'serve', ...args]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, {env: {PATH: process.env.PATH, HOME: env.HOME, MCP_CATALOG_PATH: path.join(env.HOME!, 'inspector-catalog.json')}, cwd: env.HOME, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, argv, {
+      env: {PATH: process.env.PATH, HOME: env.HOME, MCP_CATALOG_PATH: path.join(env.HOME!, 'inspector-catalog.json')},
+      cwd: env.HOME,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
@@ -44,7 +57,8 @@ describe('MCP Inspector CLI against mcp serve', function () {
         child.stderr.on('data', (d) => (out += d))
         child.on('close', (code) => resolve({code, out}))
       })
-      if (probe.code !== 0) unavailable = `the Inspector CLI does not run on Node ${process.version}: ${probe.out.trim().split('\n').slice(-3).join(' ')}`
+      if (probe.code !== 0)
+        unavailable = `the Inspector CLI does not run on Node ${process.version}: ${probe.out.trim().split('\n').slice(-3).join(' ')}`
     }
     if (unavailable) {
       process.stderr.write(`\n    Skipping the MCP Inspector tests: ${unavailable}.\n`)
@@ -56,21 +70,31 @@ describe('MCP Inspector CLI against mcp serve', function () {
     const r = await inspector(['--method', 'tools/list', '--strict', '--format', 'json'], api.env())
     expect(r.code, r.stderr).to.equal(0)
     const out = JSON.parse(r.stdout)
-    expect(out.result.tools.map((t: any) => t.name)).to.include.members(['codegenapi_new', 'codegenapi_wait_for_agent_run', 'codegenapi_run'])
+    expect(out.result.tools.map((t: any) => t.name)).to.include.members([
+      'codegenapi_new',
+      'codegenapi_wait_for_agent_run',
+      'codegenapi_run',
+    ])
     expect(out.schemaFindings, JSON.stringify(out.schemaFindings)).to.equal(undefined)
     expect(r.stderr).not.to.match(/portability|Warning: tool/)
   })
 
   it('tools/call: reads an agent run from the fake API', async () => {
     const run = api.fake().runs.find((x) => x.status === 'COMPLETE')!
-    const r = await inspector(['--method', 'tools/call', '--tool-name', 'codegenapi_get_agent_run', '--tool-arg', `agent_run_id=${run.id}`, '--format', 'json'], api.env())
+    const r = await inspector(
+      ['--method', 'tools/call', '--tool-name', 'codegenapi_get_agent_run', '--tool-arg', `agent_run_id=${run.id}`, '--format', 'json'],
+      api.env(),
+    )
     expect(r.code, r.stderr).to.equal(0)
     const out = JSON.parse(r.stdout)
     expect(out.result.structuredContent).to.include({id: run.id, status: 'COMPLETE'})
   })
 
   it('tools/call: a failing call is an isError result (the Inspector exits non-zero)', async () => {
-    const r = await inspector(['--method', 'tools/call', '--tool-name', 'codegenapi_get_agent_run', '--tool-arg', 'agent_run_id=99999999', '--format', 'json'], api.env())
+    const r = await inspector(
+      ['--method', 'tools/call', '--tool-name', 'codegenapi_get_agent_run', '--tool-arg', 'agent_run_id=99999999', '--format', 'json'],
+      api.env(),
+    )
     expect(r.code).to.not.equal(0)
     expect(r.stdout + r.stderr).to.include('isError')
   })

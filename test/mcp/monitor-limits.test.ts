@@ -16,7 +16,14 @@ describe('run monitor under the API rate limit', () => {
     const dir = path.join(env.XDG_STATE_HOME!, 'codegenapi')
     fs.mkdirSync(dir, {recursive: true, mode: 0o700})
     const now = new Date().toISOString()
-    fs.writeFileSync(path.join(dir, 'runs.json'), JSON.stringify({version: 1, runs: Object.fromEntries(ids.map((id) => [id, {id, status: 'ACTIVE', prs: [], watched_since: now, watched: true}]))}), {mode: 0o600})
+    fs.writeFileSync(
+      path.join(dir, 'runs.json'),
+      JSON.stringify({
+        version: 1,
+        runs: Object.fromEntries(ids.map((id) => [id, {id, status: 'ACTIVE', prs: [], watched_since: now, watched: true}])),
+      }),
+      {mode: 0o600},
+    )
 
     const s = await startMcp(env)
     await s.client.setLoggingLevel('info')
@@ -36,8 +43,14 @@ describe('run monitor under the API rate limit', () => {
     const limited = api.fake().requests.filter((r) => r.status === 429).length
     await s.close()
     expect(limited, '429 answers from the API').to.be.greaterThan(0)
-    expect(ids.filter((id) => !reported.has(id)), 'runs never reported').to.deep.equal([])
+    expect(
+      ids.filter((id) => !reported.has(id)),
+      'runs never reported',
+    ).to.deep.equal([])
     const state = JSON.parse(fs.readFileSync(path.join(dir, 'runs.json'), 'utf8')).runs
-    expect(ids.filter((id) => state[id].status !== 'COMPLETE'), 'runs not recorded as COMPLETE').to.deep.equal([])
+    expect(
+      ids.filter((id) => state[id].status !== 'COMPLETE'),
+      'runs not recorded as COMPLETE',
+    ).to.deep.equal([])
   })
 })

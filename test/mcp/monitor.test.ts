@@ -17,7 +17,13 @@ class StubApi {
   limiter = {remaining: () => this.remaining}
 
   add(id: number, status = 'ACTIVE'): AgentRun {
-    const run = {id, organization_id: 1, status, created_at: new Date(Date.UTC(2025, 0, 1, 0, 0, id)).toISOString(), web_url: `https://codegen.com/agent/trace/${id}`}
+    const run = {
+      id,
+      organization_id: 1,
+      status,
+      created_at: new Date(Date.UTC(2025, 0, 1, 0, 0, id)).toISOString(),
+      web_url: `https://codegen.com/agent/trace/${id}`,
+    }
     this.runs.set(id, run)
     return run
   }
@@ -73,7 +79,14 @@ describe('run monitor', () => {
   const logs: string[] = []
 
   const makeMonitor = (opts: Partial<ConstructorParameters<typeof RunMonitor>[0]> = {}) =>
-    new RunMonitor({context: async () => api.context(), store, intervalMs: 20, maxIntervalMs: 60, log: (l, m) => logs.push(`${l}: ${m}`), ...opts})
+    new RunMonitor({
+      context: async () => api.context(),
+      store,
+      intervalMs: 20,
+      maxIntervalMs: 60,
+      log: (l, m) => logs.push(`${l}: ${m}`),
+      ...opts,
+    })
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenapi-monitor-'))
@@ -93,7 +106,10 @@ describe('run monitor', () => {
     const record = monitor.watch(run)
     expect(record.watched).to.equal(true)
     const done = nextUpdate(monitor, (u) => u.terminal)
-    api.set(5, 'COMPLETE', {result: 'All done', github_pull_requests: [{id: 1, title: 'Fix', url: 'https://github.com/a/b/pull/9', created_at: '2025-01-01T00:00:00Z'}]})
+    api.set(5, 'COMPLETE', {
+      result: 'All done',
+      github_pull_requests: [{id: 1, title: 'Fix', url: 'https://github.com/a/b/pull/9', created_at: '2025-01-01T00:00:00Z'}],
+    })
     const update = await done
     expect(update.statusChanged).to.equal(true)
     expect(update.previousStatus).to.equal('ACTIVE')
@@ -126,7 +142,10 @@ describe('run monitor', () => {
     for (const id of ids) api.set(id, 'COMPLETE')
     await finished
     expect(api.calls.filter((c) => c.startsWith('runs')).length).to.be.greaterThan(0)
-    expect(api.calls.filter((c) => c.startsWith('run ')), 'single-run requests').to.deep.equal([])
+    expect(
+      api.calls.filter((c) => c.startsWith('run ')),
+      'single-run requests',
+    ).to.deep.equal([])
   })
 
   it('keeps the base cadence for runs it sees through the list endpoint, however long nothing changes', async () => {
@@ -138,7 +157,8 @@ describe('run monitor', () => {
     // 20 ms, 12 rounds take ~40 s); the base cadence of 20 ms gets there in a quarter of a second. 5 s of
     // wall time leaves room for a busy machine without letting a back-off through.
     const started = Date.now()
-    while (Date.now() - started < 5000 && api.calls.filter((c) => c.startsWith('runs')).length < 12) await new Promise((r) => setTimeout(r, 20))
+    while (Date.now() - started < 5000 && api.calls.filter((c) => c.startsWith('runs')).length < 12)
+      await new Promise((r) => setTimeout(r, 20))
     const rounds = api.calls.filter((c) => c.startsWith('runs')).length
     expect(rounds, `list rounds while nothing changed; calls ${api.calls.join(', ')}; logs: ${logs.join(' | ')}`).to.be.at.least(12)
     const done = nextUpdate(monitor, (u) => u.record.id === 23 && u.terminal)
@@ -194,7 +214,10 @@ describe('run monitor', () => {
     })
     expect(monitor.isWatched(31)).to.equal(true)
     expect(logs.join('\n')).to.include('Rate limit reached')
-    expect(logs.filter((l) => l.includes('Rate limit reached')), 'the same problem is logged once').to.have.length(1)
+    expect(
+      logs.filter((l) => l.includes('Rate limit reached')),
+      'the same problem is logged once',
+    ).to.have.length(1)
     const done = nextUpdate(monitor, (u) => u.terminal)
     api.fail = undefined
     api.set(31, 'ERROR')

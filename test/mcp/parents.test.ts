@@ -10,7 +10,8 @@ describe('mcp serve: parent runs and codegenapi_watch', () => {
   const env = () => api.env({CODEGENAPI_MONITOR_INTERVAL_MS: '100'})
   const call = (s: Awaited<ReturnType<typeof startMcp>>, name: string, args: Record<string, unknown> = {}) =>
     s.client.callTool({name, arguments: args}, CallToolResultSchema) as Promise<any>
-  const resumesOf = (id: number) => api.fake().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/resume') && r.body?.agent_run_id === id)
+  const resumesOf = (id: number) =>
+    api.fake().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/resume') && r.body?.agent_run_id === id)
 
   it('a child started with parent_run_id reports to its parent once the parent is COMPLETE', async () => {
     const parent = api.fake().runs.find((r) => r.status === 'ACTIVE')!
@@ -24,7 +25,9 @@ describe('mcp serve: parent runs and codegenapi_watch', () => {
     expect(listed.structuredContent.runs.find((r: any) => r.id === childId)).to.include({parent_run_id: parent.id, watched: true})
 
     api.fake().setRunStatus(childId, 'COMPLETE', {summary: 'Child done'})
-    await s.notification((n) => n.method === 'notifications/message' && String(n.params?.data).includes(`report to parent run ${parent.id} is queued`))
+    await s.notification(
+      (n) => n.method === 'notifications/message' && String(n.params?.data).includes(`report to parent run ${parent.id} is queued`),
+    )
     expect(resumesOf(parent.id)).to.have.length(0)
 
     api.fake().setRunStatus(parent.id, 'COMPLETE')

@@ -98,7 +98,11 @@ describe('mcp serve', function () {
       expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).to.deep.equal(READ_ONLY)
       await ro.close()
       const few = await startMcp(api.env(), ['--tools', 'new,codegenapi_get_agent_run,wait_for_agent_run'])
-      expect((await few.client.listTools()).tools.map((t) => t.name).sort()).to.deep.equal(['codegenapi_get_agent_run', 'codegenapi_new', 'codegenapi_wait_for_agent_run'])
+      expect((await few.client.listTools()).tools.map((t) => t.name).sort()).to.deep.equal([
+        'codegenapi_get_agent_run',
+        'codegenapi_new',
+        'codegenapi_wait_for_agent_run',
+      ])
       await few.close()
     })
 
@@ -113,7 +117,9 @@ describe('mcp serve', function () {
     it('is hidden from --help but documents itself', async () => {
       const {runCli} = await import('../helpers/cli.js')
       const help = await runCli(['mcp', '--help'], {env: api.env()})
-      expect(help.stdout).to.include('mcp install').and.not.match(/mcp serve/)
+      expect(help.stdout)
+        .to.include('mcp install')
+        .and.not.match(/mcp serve/)
       const own = await runCli(['mcp', 'serve', '--help'], {env: api.env()})
       expect(own.stdout + own.stderr).to.include('--read-only')
     })
@@ -169,7 +175,12 @@ describe('mcp serve', function () {
       const fake = api.fake()
       const s = await startMcp(api.env())
       await s.client.listTools()
-      const created = await call(s, 'codegenapi_new', {query: 'Add retry logic to the HTTP client', repo: 'Zeeeepa/codegen.py', task: 'create plan', metadata: {ticket: 'ENG-1'}})
+      const created = await call(s, 'codegenapi_new', {
+        query: 'Add retry logic to the HTTP client',
+        repo: 'Zeeeepa/codegen.py',
+        task: 'create plan',
+        metadata: {ticket: 'ENG-1'},
+      })
       expect(created.isError, textOf(created)).to.not.equal(true)
       const id = created.structuredContent.id
       expect(created.structuredContent).to.include({status: 'ACTIVE', watching: true, finished: false, resource_uri: runUri(id)})
@@ -195,12 +206,17 @@ describe('mcp serve', function () {
       const progress: any[] = []
       let firstProgress!: () => void
       const progressed = new Promise<void>((resolve) => (firstProgress = resolve))
-      const waiting = call(s, 'codegenapi_wait_for_agent_run', {agent_run_id: String(id)}, {
-        onprogress: (p: any) => {
-          progress.push(p)
-          firstProgress()
+      const waiting = call(
+        s,
+        'codegenapi_wait_for_agent_run',
+        {agent_run_id: String(id)},
+        {
+          onprogress: (p: any) => {
+            progress.push(p)
+            firstProgress()
+          },
         },
-      })
+      )
       // The run ends while the wait is under way.
       await progressed
       fake.setRunStatus(id, 'COMPLETE', {result: 'Here is the plan: 1. retry 2. backoff', summary: 'Plan written'})
@@ -280,7 +296,16 @@ describe('mcp serve', function () {
 
       // The schema refuses bad arguments; nothing reaches the API.
       const before = fake.requests.length
-      for (const args of [{agent_run_id: 'abc'}, {agent_run_id: 0}, {agent_run_id: 1.5}, {agent_run_id: -3}, {agent_run_id: '12x'}, {agent_run_id: true}, {}, {agent_run_id: 1, extra: 1}]) {
+      for (const args of [
+        {agent_run_id: 'abc'},
+        {agent_run_id: 0},
+        {agent_run_id: 1.5},
+        {agent_run_id: -3},
+        {agent_run_id: '12x'},
+        {agent_run_id: true},
+        {},
+        {agent_run_id: 1, extra: 1},
+      ]) {
         const r = await call(s, 'codegenapi_get_agent_run', args)
         expect(r.isError, JSON.stringify(args)).to.equal(true)
         expect(textOf(r), JSON.stringify(args)).to.match(/Invalid arguments|agent_run_id/)
@@ -333,7 +358,12 @@ describe('mcp serve', function () {
   describe('limits', () => {
     it('cuts long text so results stay small, and the resource carries more of it', async () => {
       const fake = api.fake()
-      const run = fake.addRun({status: 'COMPLETE', result: 'r'.repeat(200_000), summary: 's'.repeat(20_000), logs: [{message_type: 'ACTION', thought: 't'.repeat(50_000), tool_name: 'shell'}]})
+      const run = fake.addRun({
+        status: 'COMPLETE',
+        result: 'r'.repeat(200_000),
+        summary: 's'.repeat(20_000),
+        logs: [{message_type: 'ACTION', thought: 't'.repeat(50_000), tool_name: 'shell'}],
+      })
       const s = await startMcp(api.env())
       await s.client.listTools()
       const got = await call(s, 'codegenapi_get_agent_run', {agent_run_id: run.id})
@@ -370,7 +400,12 @@ describe('mcp serve', function () {
       const s = await startMcp(api.env())
       await s.client.listTools()
       const controller = new AbortController()
-      const waiting = call(s, 'codegenapi_wait_for_agent_run', {agent_run_id: run.id, timeout_seconds: 45}, {signal: controller.signal, onprogress: () => controller.abort()})
+      const waiting = call(
+        s,
+        'codegenapi_wait_for_agent_run',
+        {agent_run_id: run.id, timeout_seconds: 45},
+        {signal: controller.signal, onprogress: () => controller.abort()},
+      )
       const error = await waiting.then(
         () => undefined,
         (e: Error) => e,
@@ -404,10 +439,23 @@ describe('mcp serve', function () {
       const templates = await s.client.listResourceTemplates()
       expect(templates.resourceTemplates.map((t) => t.uriTemplate)).to.deep.equal(['codegen://agent-runs/{agent_run_id}'])
 
-      fake.setRunStatus(id, 'COMPLETE', {result: 'Fixed in PR #7', github_pull_requests: [{id: 7, title: 'Fix login', url: 'https://github.com/acme/api/pull/7', created_at: new Date().toISOString(), head_branch_name: 'fix-login'}]})
+      fake.setRunStatus(id, 'COMPLETE', {
+        result: 'Fixed in PR #7',
+        github_pull_requests: [
+          {
+            id: 7,
+            title: 'Fix login',
+            url: 'https://github.com/acme/api/pull/7',
+            created_at: new Date().toISOString(),
+            head_branch_name: 'fix-login',
+          },
+        ],
+      })
       const updated = await s.notification((n) => n.method === 'notifications/resources/updated' && n.params?.uri === runUri(id))
       expect(updated.params).to.deep.equal({uri: runUri(id)})
-      const message = await s.notification((n) => n.method === 'notifications/message' && String(n.params?.data).includes(`Agent run ${id} is COMPLETE`))
+      const message = await s.notification(
+        (n) => n.method === 'notifications/message' && String(n.params?.data).includes(`Agent run ${id} is COMPLETE`),
+      )
       expect(message.params?.level).to.equal('info')
 
       const read = await s.client.readResource({uri: runUri(id)})
@@ -430,12 +478,16 @@ describe('mcp serve', function () {
       await s.client.subscribeResource({uri: runUri(quiet.id)})
       fake.setRunStatus(quiet.id, 'COMPLETE')
       await s.notification((n) => n.method === 'notifications/resources/updated' && n.params?.uri === runUri(quiet.id))
-      expect(s.notifications.filter((n) => n.method === 'notifications/message' && String(n.params?.data).includes(`Agent run ${quiet.id}`))).to.deep.equal([])
+      expect(
+        s.notifications.filter((n) => n.method === 'notifications/message' && String(n.params?.data).includes(`Agent run ${quiet.id}`)),
+      ).to.deep.equal([])
       await s.client.setLoggingLevel('info')
       const loud = fake.addRun({status: 'ACTIVE'})
       await s.client.subscribeResource({uri: runUri(loud.id)})
       fake.setRunStatus(loud.id, 'FAILED')
-      const message = await s.notification((n) => n.method === 'notifications/message' && String(n.params?.data).includes(`Agent run ${loud.id} is FAILED`))
+      const message = await s.notification(
+        (n) => n.method === 'notifications/message' && String(n.params?.data).includes(`Agent run ${loud.id} is FAILED`),
+      )
       expect(message.params).to.include({level: 'info', logger: 'codegenapi'})
       await s.close()
     })
@@ -469,7 +521,11 @@ describe('mcp serve', function () {
       const seen = fake.requests.length
       fake.setRunStatus(id, 'COMPLETE', {result: 'Done after restart'})
       await second.notification((n) => n.method === 'notifications/resources/updated' && n.params?.uri === runUri(id))
-      expect(fake.requests.slice(seen).some((r) => r.method === 'GET' && (r.path.endsWith(`/agent/run/${id}`) || r.path.endsWith('/agent/runs')))).to.equal(true)
+      expect(
+        fake.requests
+          .slice(seen)
+          .some((r) => r.method === 'GET' && (r.path.endsWith(`/agent/run/${id}`) || r.path.endsWith('/agent/runs'))),
+      ).to.equal(true)
       expect(second.stderr()).to.include(`still active from before: ${id}`)
       await second.close()
       const after = JSON.parse(fs.readFileSync(path.join(api.box().stateDir, 'runs.json'), 'utf8'))
@@ -491,7 +547,11 @@ describe('mcp serve', function () {
       const s = await startMcp(api.env())
       await s.client.listTools()
       const messages: any[] = []
-      const stream = s.client.experimental.tasks.callToolStream({name: 'codegenapi_run', arguments: {query: 'Write docs', task: 'DOCUMENT'}}, CallToolResultSchema, {task: {ttl: 60_000}})
+      const stream = s.client.experimental.tasks.callToolStream(
+        {name: 'codegenapi_run', arguments: {query: 'Write docs', task: 'DOCUMENT'}},
+        CallToolResultSchema,
+        {task: {ttl: 60_000}},
+      )
       let finished = false
       for await (const message of stream) {
         messages.push(message)
@@ -504,13 +564,16 @@ describe('mcp serve', function () {
         }
       }
       const result = messages.find((m) => m.type === 'result')
-      expect(result, JSON.stringify(messages.map((m) => m.type === 'error' ? m.error.message : m.type))).to.exist
+      expect(result, JSON.stringify(messages.map((m) => (m.type === 'error' ? m.error.message : m.type)))).to.exist
       expect(result.result.structuredContent).to.include({status: 'COMPLETE', result: 'Docs written'})
       expect(textOf(result.result)).to.include('is COMPLETE')
       expect(messages[0].type).to.equal('taskCreated')
 
       // Called without task augmentation, it refuses rather than block.
-      const plain = await s.client.request({method: 'tools/call', params: {name: 'codegenapi_run', arguments: {query: 'x'}}}, CallToolResultSchema)
+      const plain = await s.client.request(
+        {method: 'tools/call', params: {name: 'codegenapi_run', arguments: {query: 'x'}}},
+        CallToolResultSchema,
+      )
       expect(plain.isError).to.equal(true)
       expect(textOf(plain)).to.include('task')
       await s.close()
@@ -529,7 +592,10 @@ describe('mcp serve', function () {
       api.fake().setRunStatus(id, 'COMPLETE')
       await call(s, 'codegenapi_wait_for_agent_run', {agent_run_id: id, timeout_seconds: 10})
       await s.close()
-      const lines = s.stdout().split('\n').filter((l) => l !== '')
+      const lines = s
+        .stdout()
+        .split('\n')
+        .filter((l) => l !== '')
       expect(lines.length).to.be.greaterThan(5)
       for (const line of lines) {
         let message: any

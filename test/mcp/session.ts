@@ -32,7 +32,11 @@ afterEach(async () => {
   await Promise.all([...sessions].map((s) => s.close()))
 })
 
-export async function startMcp(env: NodeJS.ProcessEnv, args: string[] = [], opts: {clientCapabilities?: Record<string, unknown>} = {}): Promise<McpSession> {
+export async function startMcp(
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  opts: {clientCapabilities?: Record<string, unknown>} = {},
+): Promise<McpSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, 'mcp', 'serve', ...args],

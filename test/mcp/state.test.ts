@@ -95,20 +95,27 @@ describe('run state store', () => {
     await a.flush()
     const c = new StateStore(file, log)
     await c.load()
-    expect(c.list().map((r) => r.id).sort()).to.deep.equal([1, 2])
+    expect(
+      c
+        .list()
+        .map((r) => r.id)
+        .sort(),
+    ).to.deep.equal([1, 2])
     expect(c.get(1)?.status).to.equal('COMPLETE')
   })
 
   it('survives concurrent writes from many stores: every file read is whole', async () => {
     const stores = Array.from({length: 8}, () => new StateStore(file, log, 0))
     await Promise.all(stores.map((s) => s.load()))
-    await Promise.all(stores.map(async (s, i) => {
-      for (let n = 0; n < 5; n++) {
-        s.put(record(i * 10 + n + 1))
-        await s.flush()
-        JSON.parse(fs.readFileSync(file, 'utf8'))
-      }
-    }))
+    await Promise.all(
+      stores.map(async (s, i) => {
+        for (let n = 0; n < 5; n++) {
+          s.put(record(i * 10 + n + 1))
+          await s.flush()
+          JSON.parse(fs.readFileSync(file, 'utf8'))
+        }
+      }),
+    )
     const doc = JSON.parse(fs.readFileSync(file, 'utf8'))
     expect(Object.keys(doc.runs).length).to.be.greaterThan(0)
     expect(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.tmp'))).to.deep.equal([])

@@ -20,7 +20,15 @@ describe('tool snapshot', () => {
       const {tools} = await s.client.listTools()
       await s.close()
       const current = tools
-        .map((t) => ({name: t.name, title: t.title, description: t.description, annotations: t.annotations, execution: t.execution, inputSchema: t.inputSchema, outputSchema: t.outputSchema}))
+        .map((t) => ({
+          name: t.name,
+          title: t.title,
+          description: t.description,
+          annotations: t.annotations,
+          execution: t.execution,
+          inputSchema: t.inputSchema,
+          outputSchema: t.outputSchema,
+        }))
         .sort((a, b) => a.name.localeCompare(b.name))
       const text = JSON.stringify(current, null, 2) + '\n'
       if (process.env.UPDATE_SNAPSHOTS) {
@@ -29,7 +37,10 @@ describe('tool snapshot', () => {
       }
       expect(fs.existsSync(SNAPSHOT), `${SNAPSHOT} is missing: run UPDATE_SNAPSHOTS=1 npm test`).to.equal(true)
       const saved = JSON.parse(fs.readFileSync(SNAPSHOT, 'utf8'))
-      expect(current, 'The tools models see changed. If that is intended, review the diff, then run UPDATE_SNAPSHOTS=1 npm test and commit test/mcp/tool-snapshot.json.').to.deep.equal(saved)
+      expect(
+        current,
+        'The tools models see changed. If that is intended, review the diff, then run UPDATE_SNAPSHOTS=1 npm test and commit test/mcp/tool-snapshot.json.',
+      ).to.deep.equal(saved)
     } finally {
       box.remove()
     }

@@ -23,7 +23,14 @@ export default class McpInstall extends BaseCommand {
   async run(): Promise<InstallResult> {
     const {flags} = await this.parse(McpInstall)
     const binPath = fileURLToPath(packageFile('bin/run.js'))
-    const result = await installMcpServer({client: flags.client, dryRun: flags['dry-run'], withToken: flags['with-token'], name: flags.name, binPath, file: flags.file})
+    const result = await installMcpServer({
+      client: flags.client,
+      dryRun: flags['dry-run'],
+      withToken: flags['with-token'],
+      name: flags.name,
+      binPath,
+      file: flags.file,
+    })
     const entry = JSON.stringify({[result.name]: result.entry}, null, 2)
     if (result.written) {
       this.out(`Added "${result.name}" to ${result.file}${result.backup ? ` (backup: ${result.backup})` : ''}.\n${result.next}`)

@@ -20,12 +20,20 @@ export default class McpServe extends ApiCommand {
   // stdout carries JSON-RPC only.
   static override enableJsonFlag = false
   static override flags = {
-    'read-only': Flags.boolean({description: 'Offer only the tools that read (get, list, wait): no new runs, no resume, no config changes'}),
+    'read-only': Flags.boolean({
+      description: 'Offer only the tools that read (get, list, wait): no new runs, no resume, no config changes',
+    }),
     tools: Flags.string({description: 'Offer only these tools (comma-separated names, with or without the codegenapi_ prefix)'}),
     http: Flags.boolean({description: 'Serve over Streamable HTTP (at /mcp) instead of stdio'}),
-    host: Flags.string({description: 'With --http: address to bind (default 127.0.0.1; any other needs --auth-token)', dependsOn: ['http']}),
+    host: Flags.string({
+      description: 'With --http: address to bind (default 127.0.0.1; any other needs --auth-token)',
+      dependsOn: ['http'],
+    }),
     port: Flags.integer({description: 'With --http: port (default 8080; 0 picks a free one)', min: 0, max: 65535, dependsOn: ['http']}),
-    'auth-token': Flags.string({description: 'With --http: bearer token every request must carry (better: CODEGENAPI_MCP_TOKEN)', env: 'CODEGENAPI_MCP_TOKEN'}),
+    'auth-token': Flags.string({
+      description: 'With --http: bearer token every request must carry (better: CODEGENAPI_MCP_TOKEN)',
+      env: 'CODEGENAPI_MCP_TOKEN',
+    }),
   }
 
   override async init(): Promise<void> {
@@ -49,7 +57,10 @@ export default class McpServe extends ApiCommand {
       const {isLoopback} = await loadMcpHttp()
       const host = flags.host ?? '127.0.0.1'
       if (!isLoopback(host) && !flags['auth-token']) {
-        throw usageError(`Binding ${host} exposes the server to other machines: it needs a bearer token.`, 'Set CODEGENAPI_MCP_TOKEN (or --auth-token), or bind 127.0.0.1.')
+        throw usageError(
+          `Binding ${host} exposes the server to other machines: it needs a bearer token.`,
+          'Set CODEGENAPI_MCP_TOKEN (or --auth-token), or bind 127.0.0.1.',
+        )
       }
       const {startHttpServer} = await loadMcpServer()
       const started = await startHttpServer({...common, host, port: flags.port ?? 8080, authToken: flags['auth-token']})
@@ -68,7 +79,9 @@ export default class McpServe extends ApiCommand {
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.stdout.on('error', () => stop('stdout closed'))
     // A bug in one handler must not take the server down for the others.
-    process.on('unhandledRejection', (reason) => process.stderr.write(`[codegenapi mcp] error: unhandled rejection: ${(reason as Error)?.message ?? String(reason)}\n`))
+    process.on('unhandledRejection', (reason) =>
+      process.stderr.write(`[codegenapi mcp] error: unhandled rejection: ${(reason as Error)?.message ?? String(reason)}\n`),
+    )
     await server.done
     // Keep-alive sockets would hold the process: the state is written, leave now.
     process.exit(0)
