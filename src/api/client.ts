@@ -97,7 +97,7 @@ export class CodegenClient {
     return this.request({method: 'GET', path: `/v1/organizations/${orgId}/repos`, query: page, schema: S.RepoPageSchema()})
   }
 
-  createRun(orgId: number, input: S.CreateAgentRunInput) {
+  createRun(orgId: number, input: S.CreateAgentRunInput, signal?: AbortSignal) {
     return this.request({
       method: 'POST',
       path: `/v1/organizations/${orgId}/agent/run`,
@@ -105,16 +105,18 @@ export class CodegenClient {
       schema: S.AgentRunSchema(),
       bucket: 'create',
       policy: 'create',
+      signal,
     })
   }
 
-  resumeRun(orgId: number, input: S.ResumeAgentRunInput) {
+  resumeRun(orgId: number, input: S.ResumeAgentRunInput, signal?: AbortSignal) {
     return this.request({
       method: 'POST',
       path: `/v1/organizations/${orgId}/agent/run/resume`,
       body: input,
       schema: S.AgentRunSchema(),
       policy: 'create',
+      signal,
     })
   }
 

@@ -49,7 +49,7 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
     const ctx = await this.context(flags)
     const {createRun} = await import('../services/runs.js')
-    const run = await createRun(ctx, {
+    const {run} = await createRun(ctx, {
       query,
       repo: flags.repo,
       repoId: flags['repo-id'],

@@ -1,3 +1,4 @@
+import {randomUUID} from 'node:crypto'
 import {CodegenError, usageError} from '../api/errors.js'
 import {sleep} from '../api/rate-limiter.js'
 import {SOURCE_TYPES, type AgentRun, type AgentRunLog, type AgentRunWithLogs, type CreateAgentRunInput} from '../api/schemas.js'
@@ -69,9 +70,25 @@ export async function prepareRun(ctx: ServiceContext, req: NewRunRequest): Promi
   }
 }
 
-export async function createRun(ctx: ServiceContext, req: NewRunRequest): Promise<AgentRun> {
+/** What a create returns: the run, and what was resolved and sent to make it. */
+export interface CreatedRun {
+  run: AgentRun
+  /** The repository the run was created on, resolved before sending (from --repo or --repo-id). */
+  repo?: {id: number; full_name: string}
+  /** The parent given explicitly (--parent / parent_run_id / CODEGEN_PARENT_RUN_ID), already checked. */
+  parentRunId?: number
+  /** The id sent in metadata.client_request_id, to find the run after an unknown outcome. */
+  clientRequestId: string
+}
+
+export async function createRun(ctx: ServiceContext, req: NewRunRequest, opts: {signal?: AbortSignal} = {}): Promise<CreatedRun> {
   const body = await prepareRun(ctx, req)
-  return ctx.client().createRun(ctx.orgId(), body)
+  const clientRequestId = randomUUID()
+  const meta: Record<string, unknown> = {...body.metadata, client_request_id: clientRequestId}
+  const run = await ctx.client().createRun(ctx.orgId(), {...body, metadata: meta}, opts.signal)
+  const repo = typeof meta.repo === 'string' && body.repo_id ? {id: body.repo_id, full_name: meta.repo} : undefined
+  const parentRunId = typeof meta.parent_run_id === 'number' ? meta.parent_run_id : undefined
+  return {run, repo, parentRunId, clientRequestId}
 }
 
 export function getRun(ctx: ServiceContext, runId: number, signal?: AbortSignal): Promise<AgentRun> {
@@ -86,13 +103,13 @@ export interface ResumeRequest {
 }
 
 /** Resumes only a COMPLETE run: anything else is refused before a request is sent to resume. */
-export async function resumeRun(ctx: ServiceContext, req: ResumeRequest): Promise<AgentRun> {
+export async function resumeRun(ctx: ServiceContext, req: ResumeRequest, opts: {signal?: AbortSignal} = {}): Promise<AgentRun> {
   const task = req.task ? normaliseTask(req.task) : undefined
   const prompt = renderPrompt({query: req.query, task})
   const images = req.images?.map((uri, i) => checkImageDataUri(uri, i))
-  const run = await getRun(ctx, req.runId)
+  const run = await getRun(ctx, req.runId, opts.signal)
   if (!isComplete(run.status)) throw notResumable(run)
-  return ctx.client().resumeRun(ctx.orgId(), {agent_run_id: req.runId, prompt, ...(images?.length ? {images} : {})})
+  return ctx.client().resumeRun(ctx.orgId(), {agent_run_id: req.runId, prompt, ...(images?.length ? {images} : {})}, opts.signal)
 }
 
 function notResumable(run: AgentRun): CodegenError {

@@ -11,7 +11,7 @@ export const newTool = tool({
   output: startedOutput,
   annotations: {title: 'Start an agent run', ...START},
   async run(args, tc) {
-    const run = await createRun(await tc.context(), newRunRequest(args))
+    const {run} = await createRun(await tc.context(), newRunRequest(args), {signal: tc.signal})
     const record = tc.monitor.watch(run)
     const out = S.runOut(run)
     return {data: {...out, watching: record.watched}, text: startedText(out, 'Started')}

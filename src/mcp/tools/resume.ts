@@ -18,7 +18,7 @@ export const resumeTool = tool({
   output: startedOutput,
   annotations: {title: 'Resume an agent run', ...START},
   async run({agent_run_id, query, task, images}, tc) {
-    const run = await resumeRun(await tc.context(), {runId: agent_run_id, query, task, images})
+    const run = await resumeRun(await tc.context(), {runId: agent_run_id, query, task, images}, {signal: tc.signal})
     const record = tc.monitor.watch(run, {resumed: true})
     const out = S.runOut(run)
     return {data: {...out, watching: record.watched}, text: startedText(out, 'Resumed')}

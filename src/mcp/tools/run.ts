@@ -12,7 +12,7 @@ export const runTool = taskTool({
   output: S.RunOut.shape,
   annotations: {title: 'Run an agent to completion (task)', ...START},
   async start(args, tc) {
-    const run = await createRun(await tc.context(), newRunRequest(args))
+    const {run} = await createRun(await tc.context(), newRunRequest(args), {signal: tc.signal})
     return tc.monitor.watch(run)
   },
   finish(record) {
