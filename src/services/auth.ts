@@ -29,11 +29,9 @@ export async function checkToken(rawToken: string, env: NodeJS.ProcessEnv = proc
   return {token, user, organizations}
 }
 
-/** Saves the token and org together, after both were checked. */
+/** Saves the token and org together, in one write, after both were checked. */
 export async function saveLogin(token: string, orgId: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const config = new ConfigService(env)
-  await config.set('api-token', token)
-  await config.set('org-id', String(orgId))
+  await new ConfigService(env).update({'api-token': token, 'org-id': String(orgId)})
 }
 
 export async function logout(env: NodeJS.ProcessEnv = process.env): Promise<{removed: boolean}> {

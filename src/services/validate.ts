@@ -28,10 +28,11 @@ export function parseToken(value: string): string {
   const token = value.trim()
   if (!token) throw usageError('The API token is empty.')
   if (/\s/.test(token)) throw usageError('The API token must not contain spaces or line breaks.')
+  // It travels in an HTTP header, where control characters (and most non-ASCII) cannot: refused here,
+  // not as a "network" error later.
+  if (/[^\x21-\x7e]/.test(token)) throw usageError('The API token must hold only printable ASCII characters (no control characters).')
   return token
 }
 
-export function maskSecret(token: string | undefined): string | undefined {
-  if (!token) return undefined
-  return token.length >= 12 ? `****${token.slice(-4)}` : '****'
-}
+// How a token is shown is the redaction module's rule.
+export {maskSecret} from '../api/redact.js'
