@@ -4,6 +4,7 @@ import type {Got} from 'got'
 import type * as z from 'zod/mini'
 import {CodegenError, kindForStatus} from './errors.js'
 import {RateLimiter, sleep, type Bucket} from './rate-limiter.js'
+import {redactSecret} from './redact.js'
 import * as S from './schemas.js'
 
 export type DebugLog = (line: string) => void
@@ -179,7 +180,8 @@ export class CodegenClient {
           responseType: 'text',
         })
         statusCode = res.statusCode
-        rawBody = res.body
+        // Whatever the API echoes of the token is masked here, before any error, result or log sees it.
+        rawBody = redactSecret(res.body, this.opts.token)
         retryAfter = res.headers['retry-after']
       } catch (error) {
         const err = error as Error & {code?: string; name: string}

@@ -1,16 +1,19 @@
-import {BaseCommand} from '../base-command.js'
+import {ApiCommand} from '../api-command.js'
 import {ExitCode} from '../api/errors.js'
 import {runDoctor, type Check} from '../services/doctor.js'
 import {paint} from '../output/format.js'
 
-export default class Doctor extends BaseCommand {
+export default class Doctor extends ApiCommand {
   static override summary = 'Check the set-up: Node.js, config files and modes, token, organization, API reachability, state file.'
-  static override description = 'Exits 0 only when every check passes.'
-  static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json']
+  static override description = 'Exits 0 only when every check passes. --org-id checks another organization than the configured one.'
+  static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json', '<%= config.bin %> doctor --org-id 57']
 
   async run(): Promise<{ok: boolean; checks: Check[]}> {
-    await this.parse(Doctor)
-    const report = await runDoctor()
+    const {flags} = await this.parse(Doctor)
+    const report = await runDoctor({
+      overrides: {orgId: flags['org-id'], baseUrl: flags['base-url']},
+      debug: this.debugLogger(flags.debug),
+    })
     for (const c of report.checks) {
       const mark = c.ok ? paint(this.style, 'green', '✓') : paint(this.style, 'red', '✗')
       this.out(`${mark} ${c.name.padEnd(20)} ${c.detail}${c.ok || !c.fix ? '' : `\n  ${paint(this.style, 'dim', 'fix:')} ${c.fix}`}`)

@@ -1,4 +1,5 @@
 import {CodegenError} from '../api/errors.js'
+import {Redactor} from '../api/redact.js'
 import type {ConfigOverrides} from '../services/config.js'
 import {createContext, type ServiceContext} from '../services/context.js'
 import {monitorIntervalFromEnv, RunMonitor} from '../services/monitor.js'
@@ -103,19 +104,9 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
   const {tools, taskTools} = selectTools({readOnly: opts.readOnly, tools: opts.tools})
 
   // The token must never leave the process: every result and log line is scrubbed of it.
-  const secrets = new Set<string>()
-  const scrub = (text: string) => {
-    let out = text
-    for (const s of secrets) if (s.length >= 6) out = out.split(s).join('****')
-    return out
-  }
-  const redact = <T>(value: T): T => {
-    if (secrets.size === 0) return value
-    if (typeof value === 'string') return scrub(value) as T
-    const json = JSON.stringify(value)
-    const clean = scrub(json)
-    return clean === json ? value : (JSON.parse(clean) as T)
-  }
+  const secrets = new Redactor()
+  const scrub = (text: string) => secrets.text(text)
+  const redact = <T>(value: T): T => secrets.value(value)
 
   const sinks = new Set<(level: LogLevel, text: string) => void>()
   const log = (level: LogLevel, text: string) => {
@@ -133,7 +124,7 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
       maxRetryAfterMs: MAX_RETRY_AFTER_MS,
       debug: opts.debug ? (line) => log('debug', line) : undefined,
     })
-    if (ctx.config.token) secrets.add(ctx.config.token)
+    secrets.add(ctx.config.token)
     return ctx
   }
   // Configuration problems are reported now, but the server starts anyway: tools then say what to fix.

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises'
 import {CodegenError} from '../api/errors.js'
-import {ConfigService, type ResolvedConfig} from './config.js'
+import type {DebugLog} from '../api/client.js'
+import {Redactor} from '../api/redact.js'
+import {ConfigService, type ConfigOverrides, type ResolvedConfig} from './config.js'
 import {createContext, ORG_HINT, TOKEN_HINT} from './context.js'
 import {readJsonFile} from './files.js'
 import {stateFile} from './paths.js'
@@ -12,8 +14,21 @@ export interface Check {
   fix?: string
 }
 
-/** Every check runs, whatever failed before it: the report shows all that is wrong at once. */
-export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<{ok: boolean; checks: Check[]}> {
+export interface DoctorOptions {
+  env?: NodeJS.ProcessEnv
+  /** --org-id and --base-url, as every API command takes them. */
+  overrides?: ConfigOverrides
+  debug?: DebugLog
+}
+
+/**
+ * Every check runs, whatever failed before it: the report shows all that is wrong at once. Its text is
+ * masked of the token (the API may echo it in an error).
+ */
+export async function runDoctor(opts: DoctorOptions = {}): Promise<{ok: boolean; checks: Check[]}> {
+  const env = opts.env ?? process.env
+  const secrets = new Redactor()
+  secrets.add(env.CODEGEN_API_TOKEN?.trim())
   const checks: Check[] = []
   const add = (c: Check) => checks.push(c)
 
@@ -31,7 +46,8 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<{
 
   let config: ResolvedConfig | undefined
   try {
-    config = await service.resolve()
+    config = await service.resolve(opts.overrides)
+    secrets.add(config.token)
     for (const w of config.warnings)
       add({name: 'Project config', ok: false, detail: w, fix: 'Remove the ignored key from the project file.'})
   } catch (error) {
@@ -50,7 +66,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<{
   )
 
   if (config?.token) {
-    const ctx = await createContext({env, timeoutMs: 10_000})
+    const ctx = await createContext({env, overrides: opts.overrides, timeoutMs: 10_000, debug: opts.debug})
     const started = Date.now()
     try {
       const me = await ctx.client().me()
@@ -87,7 +103,8 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<{
   } catch (error) {
     add({name: 'State file', ok: false, detail: (error as Error).message, fix: `Delete ${state}; it is rebuilt as runs are watched.`})
   }
-  return {ok: checks.every((c) => c.ok), checks}
+  const shown = checks.map((c) => secrets.value(c))
+  return {ok: shown.every((c) => c.ok), checks: shown}
 }
 
 async function fileCheck(name: string, file: string, wantMode: number, isDir = false): Promise<Check> {
