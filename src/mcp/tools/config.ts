@@ -7,10 +7,10 @@ import {tool} from './define.js'
 export const configTool = tool({
   name: 'codegenapi_config',
   description:
-    "Show or change codegenapi's configuration: api-token, org-id, base-url (set and unset write the user config file). The token is never shown, only whether it is set and its last four characters.",
+    "Show codegenapi's configuration (api-token, org-id, base-url), or set or unset org-id in the user config file. The token is never shown, only whether it is set and its last four characters. The API token and base-url cannot be changed here (they decide where the token is sent): the user changes them in a terminal with `codegenapi login` or `codegenapi config set`.",
   input: {
-    action: z.enum(['list', 'get', 'set', 'unset']).describe('list all keys, get one, set one, or unset one.'),
-    key: z.string().max(40).optional().describe('api-token, org-id or base-url (needed for get, set and unset).'),
+    action: z.enum(['list', 'get', 'set', 'unset']).describe('list all keys, get one, or set or unset org-id.'),
+    key: z.string().max(40).optional().describe('api-token, org-id or base-url for get; only org-id for set and unset.'),
     value: z.string().max(2000).optional().describe('The new value (for set).'),
   },
   output: {
@@ -18,7 +18,8 @@ export const configTool = tool({
     changed: z.boolean().describe('True when set or unset changed the config file.'),
     file: z.string().describe('The user config file.'),
   },
-  annotations: {title: 'Configure codegenapi', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false},
+  // set overwrites the org-id every later CLI and MCP call uses: not read-only, and not merely additive.
+  annotations: {title: 'Configure codegenapi', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false},
   async run({action, key, value}, tc) {
     const config = new ConfigService(tc.env)
     const file = config.userFile
@@ -34,11 +35,11 @@ export const configTool = tool({
     } else if (action === 'get') {
       entries = [await config.get(need(key, 'key'))]
     } else if (action === 'set') {
-      await config.set(need(key, 'key'), need(value, 'value'))
+      await config.set(need(key, 'key'), need(value, 'value'), {by: 'mcp'})
       entries = [await config.get(key!)]
       changed = true
     } else {
-      changed = (await config.unset(need(key, 'key'))).removed
+      changed = (await config.unset(need(key, 'key'), {by: 'mcp'})).removed
       entries = [await config.get(key!)]
     }
     const out = entries.map(S.configEntryOut)
