@@ -64,10 +64,15 @@ const CLIENTS: Record<McpClient, ClientSpec> = {
   },
 }
 
+/** What `--env` may bake into the entry. */
+export const BAKEABLE = ['CODEGEN_ORG_ID', 'CODEGEN_API_BASE_URL'] as const
+
 export interface InstallRequest {
   client: string
   name?: string
   withToken?: boolean
+  /** Values baked into the entry's `env` (see BAKEABLE); by default none: the server reads the user config. */
+  env?: string[]
   dryRun?: boolean
   /** Path of this CLI's bin/run.js, used when `codegenapi` is not on PATH. */
   binPath: string
@@ -79,6 +84,8 @@ export interface InstallResult {
   file: string
   name: string
   entry: Record<string, unknown>
+  /** The names in the entry's `env`, so that the success message can say what was written. */
+  env: string[]
   written: boolean
   backup: string | null
   next: string
@@ -112,10 +119,23 @@ export async function installMcpServer(req: InstallRequest, processEnv: NodeJS.P
   const file = req.file ?? spec.file(home, processEnv)
   const name = req.name ?? 'codegenapi'
 
+  const unknown = (req.env ?? []).filter((k) => !(BAKEABLE as readonly string[]).includes(k))
+  if (unknown.length)
+    throw usageError(`--env takes ${BAKEABLE.join(' or ')}, not ${unknown.join(', ')}.`, 'The token is written only with --with-token.')
+
+  // Nothing from this shell is baked in unless asked: a temporary value (a test server's base URL, a
+  // scratch org) would stay in the assistant's config for good, and beat the user file from then on.
   const config = await new ConfigService(processEnv).resolve()
   const env: Record<string, string> = {}
-  if (config.orgId !== undefined) env.CODEGEN_ORG_ID = String(config.orgId)
-  if (config.sources['base-url'] !== 'default') env.CODEGEN_API_BASE_URL = config.baseUrl
+  for (const key of new Set(req.env ?? [])) {
+    if (key === 'CODEGEN_ORG_ID') {
+      if (config.orgId === undefined)
+        throw usageError('--env CODEGEN_ORG_ID: no organization id is configured.', 'Run `codegenapi login` first.')
+      env.CODEGEN_ORG_ID = String(config.orgId)
+    } else {
+      env.CODEGEN_API_BASE_URL = config.baseUrl
+    }
+  }
   if (req.withToken) {
     if (!config.token) throw new CodegenError('auth', 'No API token is configured to write.', {hint: 'Run `codegenapi login` first.'})
     env.CODEGEN_API_TOKEN = config.token
@@ -132,7 +152,7 @@ export async function installMcpServer(req: InstallRequest, processEnv: NodeJS.P
   }
   if (text !== undefined && text.trim()) {
     try {
-      existing = JSON.parse(text)
+      existing = JSON.parse(text) as Record<string, unknown>
     } catch {
       throw new CodegenError('config', `${file} is not plain JSON (comments?), so it was not changed.`, {
         hint: `Add this under "${spec.key}" by hand: "${name}": ${JSON.stringify(redact(entry))}`,
@@ -143,7 +163,16 @@ export async function installMcpServer(req: InstallRequest, processEnv: NodeJS.P
   }
   const servers = (existing[spec.key] && typeof existing[spec.key] === 'object' ? existing[spec.key] : {}) as Record<string, unknown>
   const merged = {...existing, [spec.key]: {...servers, [name]: entry}}
-  const result = {client, file, name, entry: redact(entry), written: false, backup: null as string | null, next: spec.restart}
+  const result = {
+    client,
+    file,
+    name,
+    entry: redact(entry),
+    env: Object.keys(env),
+    written: false,
+    backup: null as string | null,
+    next: spec.restart,
+  }
   if (req.dryRun) return result
 
   if (text !== undefined) {

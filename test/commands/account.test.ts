@@ -163,10 +163,8 @@ describe('mcp install', () => {
     expect(written.theme).to.equal('dark')
     expect(written.mcpServers.other).to.deep.equal({command: 'x'})
     expect(written.mcpServers.codegenapi.args.slice(-2)).to.deep.equal(['mcp', 'serve'])
-    expect(written.mcpServers.codegenapi.env).to.deep.equal({
-      CODEGEN_ORG_ID: String(api.fake().orgId),
-      CODEGEN_API_BASE_URL: api.fake().url,
-    })
+    // Nothing from the shell is baked in unless asked (F-18): the server reads the user config.
+    expect(written.mcpServers.codegenapi).not.to.have.property('env')
     expect(JSON.stringify(written)).not.to.contain(api.fake().token)
     expect(JSON.parse(fs.readFileSync(result.backup, 'utf8')).theme).to.equal('dark')
   })
