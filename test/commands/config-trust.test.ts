@@ -211,6 +211,14 @@ describe('config trust: a project file cannot change where the token goes (F-14)
     expect((await entries(box, b)).byKey['base-url']).to.include({source: 'default'})
   })
 
+  it('config get says so too', async () => {
+    const dir = repo(box, 'proj')
+    write(path.join(dir, '.codegenapirc'), '{"base-url": "https://evilcodegen.com"}')
+    const res = await runCli(['config', 'get', 'base-url'], {env: box.env(), cwd: dir})
+    expect(res.stdout.trim()).to.equal(`${DEFAULT}  (default)`)
+    expect(res.stderr).to.contain('Ignoring base-url https://evilcodegen.com')
+  })
+
   it('accepts exactly https://api.codegen.com', async () => {
     const dir = repo(box, 'proj')
     write(path.join(dir, '.codegenapirc'), '{"base-url": "https://API.codegen.com/"}')

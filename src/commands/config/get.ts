@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import {BaseCommand} from '../../base-command.js'
-import {ConfigService, type ConfigEntry} from '../../services/config.js'
+import {canonicalKey, ConfigService, type ConfigEntry} from '../../services/config.js'
 
 export default class ConfigGet extends BaseCommand {
   static override summary = 'Show the value in effect for a key, and where it comes from (the token is masked).'
@@ -9,7 +9,12 @@ export default class ConfigGet extends BaseCommand {
 
   async run(): Promise<ConfigEntry> {
     const {args} = await this.parse(ConfigGet)
-    const entry = await new ConfigService().get(args.key)
+    const key = canonicalKey(args.key)
+    const service = new ConfigService()
+    const resolved = await service.resolve()
+    // What a project file tried and was refused is worth seeing here too (e.g. a base-url ignored).
+    for (const w of resolved.warnings) this.warn(w)
+    const entry = (await service.entries({}, resolved)).find((e) => e.key === key)!
     this.out(entry.set ? `${entry.value}  (${entry.source})` : `${entry.key} is not set`)
     return entry
   }
