@@ -1,9 +1,9 @@
 import {CodegenError} from '../api/errors.js'
 import type {AgentRun} from '../api/schemas.js'
 import type {ServiceContext} from './context.js'
+import {isTerminal, normaliseStatus, recordFromRun, type RepoNames, type RunRecord} from '../domain/run.js'
 import {getRun} from './runs.js'
-import {recordFromRun, type RunRecord, type StateStore} from './state.js'
-import {isTerminal, normaliseStatus} from './status.js'
+import type {StateStore} from './state.js'
 
 // The run monitor: ONE scheduler for every watched agent run. It polls within the API's limits
 // through the process-wide rate limiter, leaving headroom for tool calls; when many runs are due it
@@ -18,6 +18,12 @@ export interface RunUpdate {
   terminal: boolean
   /** The run was not known before (a new resource). */
   added: boolean
+  /**
+   * Watched on behalf of a caller that may write (started or resumed here, or left active by one):
+   * only such updates may lead to a parent report. Runs watched for a read (a subscription, a wait,
+   * codegenapi_watch) never do (F-4).
+   */
+  reporting: boolean
 }
 
 export type MonitorLog = (level: 'debug' | 'info' | 'warning' | 'error', message: string) => void
@@ -36,6 +42,10 @@ export interface MonitorOptions {
   batchThreshold?: number
   /** List pages read at most in one round. */
   maxListPages?: number
+  /** Whether runs resumed from the state file at start() are watched for a writer (see RunUpdate.reporting). */
+  reporting?: boolean
+  /** Repository names by repo_id (the repository cache), to record which repository a run is on. */
+  repoNames?: () => RepoNames | undefined
 }
 
 interface Schedule {
@@ -43,6 +53,7 @@ interface Schedule {
   interval: number
   /** Polls during which a final status is not believed yet (a resumed run may still show its old one). */
   grace?: number
+  reporting: boolean
 }
 
 const RESUME_GRACE_POLLS = 3
@@ -62,6 +73,10 @@ export class RunMonitor {
   private readonly updateListeners = new Set<(u: RunUpdate) => void>()
   private readonly pollListeners = new Set<(r: RunRecord) => void>()
   private readonly stopListeners = new Set<() => void>()
+  /** Runs the API said do not exist (since they were last asked to be watched). */
+  private readonly missing = new Set<number>()
+  /** Each watched run as the API last returned it: what `watch --json` prints (F-44). */
+  private readonly lastRuns = new Map<number, AgentRun>()
   private timer?: NodeJS.Timeout
   private timerAt = Infinity
   private busy = false
@@ -103,7 +118,7 @@ export class RunMonitor {
   start(): RunRecord[] {
     const active = this.store.active()
     const now = Date.now()
-    for (const r of active) this.sched.set(r.id, {due: now, interval: this.intervalMs})
+    for (const r of active) this.sched.set(r.id, {due: now, interval: this.intervalMs, reporting: Boolean(this.opts.reporting)})
     if (active.length > 0) {
       this.log(
         'info',
@@ -115,33 +130,38 @@ export class RunMonitor {
   }
 
   /**
-   * Watches a run until it is terminal. Given the run as the API returned it, that state is recorded
-   * at once; given an id, it is fetched on the next round. Returns the record.
+   * Watches a run until it is terminal. Given the run as the API returned it, that state is recorded at
+   * once. Given an id, the API is asked on the next round: what the state file says is not believed,
+   * even a final status (the run may have been resumed elsewhere, F-34), and nothing is announced
+   * before the API has answered (F-43). Returns the record as known now.
    */
-  watch(runOrId: AgentRun | number, opts: {parentRunId?: number; resumed?: boolean} = {}): RunRecord {
+  watch(runOrId: AgentRun | number, opts: {resumed?: boolean; reporting?: boolean} = {}): RunRecord {
     const now = new Date()
     const id = typeof runOrId === 'number' ? runOrId : runOrId.id
     const previous = this.store.get(id)
-    let record: RunRecord
+    const current = this.sched.get(id)
+    const reporting = Boolean(opts.reporting) || Boolean(current?.reporting)
+    this.missing.delete(id)
     if (typeof runOrId === 'number') {
-      record = previous ?? {id, status: null, prs: [], watched_since: now.toISOString(), watched: true}
-    } else {
-      record = recordFromRun(runOrId, previous, now)
-      if (normaliseStatus(previous?.status) !== normaliseStatus(record.status)) record.last_change = now.toISOString()
+      if (!this.stopped) {
+        this.sched.set(id, {due: Date.now(), interval: this.intervalMs, grace: current?.grace ?? 0, reporting})
+        this.kick()
+      }
+      return previous ?? {id, status: null, prs: [], watched_since: now.toISOString(), watched: true}
     }
-    if (opts.parentRunId !== undefined) record.parent_run_id = opts.parentRunId
+    this.lastRuns.set(id, runOrId)
+    let record = recordFromRun(runOrId, previous, now, this.opts.repoNames?.())
     // Just resumed, a run may still show its old final status for a moment: keep looking a few times.
     const unchanged = normaliseStatus(previous?.status) === normaliseStatus(record.status)
-    const grace = !isTerminal(record.status) ? 0 : opts.resumed ? RESUME_GRACE_POLLS : unchanged ? (this.sched.get(id)?.grace ?? 0) : 0
+    const grace = !isTerminal(record.status) ? 0 : opts.resumed ? RESUME_GRACE_POLLS : unchanged ? (current?.grace ?? 0) : 0
     const terminal = isTerminal(record.status) && grace === 0
     // A run watched again (resumed) is watched from now on.
     record = {...record, watched: !terminal, note: undefined, ...(previous?.watched || terminal ? {} : {watched_since: now.toISOString()})}
-    this.store.put(record)
-    const statusChanged = normaliseStatus(previous?.status) !== normaliseStatus(record.status) || !previous
-    if (statusChanged) this.emit({record, previousStatus: previous?.status ?? null, statusChanged: true, terminal, added: !previous})
+    record = this.store.put(record)
+    const statusChanged = !previous || normaliseStatus(previous.status) !== normaliseStatus(record.status)
+    if (statusChanged) this.emit({record, previousStatus: previous?.status ?? null, statusChanged: true, terminal, added: !previous, reporting})
     if (!terminal && !this.stopped) {
-      const fresh = typeof runOrId !== 'number'
-      this.sched.set(id, {due: Date.now() + (fresh ? this.intervalMs : 0), interval: this.intervalMs, grace})
+      this.sched.set(id, {due: Date.now() + this.intervalMs, interval: this.intervalMs, grace, reporting})
       this.kick()
     } else {
       this.sched.delete(id)
@@ -153,6 +173,11 @@ export class RunMonitor {
   unwatch(id: number, note = 'no longer watched'): RunRecord | undefined {
     this.sched.delete(id)
     return this.store.update(id, {watched: false, note})
+  }
+
+  /** The run as the API last returned it to this monitor. */
+  lastRun(id: number): AgentRun | undefined {
+    return this.lastRuns.get(id)
   }
 
   isWatched(id: number): boolean {
@@ -169,11 +194,13 @@ export class RunMonitor {
    */
   waitFor(
     runOrId: AgentRun | number,
-    opts: {timeoutMs: number; signal?: AbortSignal; onPoll?: (r: RunRecord) => void},
-  ): Promise<{record: RunRecord; finished: boolean}> {
-    const record = this.watch(runOrId)
+    opts: {timeoutMs: number; signal?: AbortSignal; onPoll?: (r: RunRecord) => void; reporting?: boolean},
+  ): Promise<{record: RunRecord; finished: boolean; missing: boolean}> {
+    const record = this.watch(runOrId, {reporting: opts.reporting})
     const id = record.id
-    if (!record.watched || this.stopped) return Promise.resolve({record, finished: isTerminal(record.status)})
+    if (!this.sched.has(id) || this.stopped) {
+      return Promise.resolve({record, finished: isTerminal(record.status) && !this.sched.has(id), missing: false})
+    }
     this.waiters.set(id, (this.waiters.get(id) ?? 0) + 1)
     const s = this.sched.get(id)
     if (s) {
@@ -190,14 +217,16 @@ export class RunMonitor {
         const left = (this.waiters.get(id) ?? 1) - 1
         if (left > 0) this.waiters.set(id, left)
         else this.waiters.delete(id)
-        resolve({record: this.store.get(id) ?? record, finished})
+        const missing = this.missing.has(id)
+        resolve({record: this.store.get(id) ?? record, finished: finished && !missing, missing})
       }
       const offPoll = this.onPoll((r) => {
         if (r.id !== id) return
         opts.onPoll?.(r)
         if (!r.watched) finish(isTerminal(r.status))
       })
-      const timer = setTimeout(() => finish(false), Math.max(0, opts.timeoutMs))
+      // Node fires a timer over 2^31-1 ms at once: a longer wait is capped (about 24 days).
+      const timer = setTimeout(() => finish(false), Math.min(2_147_483_647, Math.max(0, opts.timeoutMs)))
       const onAbort = () => finish(false)
       const onStop = () => finish(false)
       this.stopListeners.add(onStop)
@@ -212,7 +241,7 @@ export class RunMonitor {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
     for (const fn of [...this.stopListeners]) fn()
-    await this.store.flush()
+    await this.store.close()
   }
 
   // --- scheduling ----------------------------------------------------------------------------
@@ -322,13 +351,20 @@ export class RunMonitor {
       } catch (error) {
         if (error instanceof CodegenError && error.kind === 'not_found') {
           this.sched.delete(id)
-          const record = this.store.update(id, {
+          this.missing.add(id)
+          const note = `not found in organization ${orgId}`
+          const now = new Date().toISOString()
+          // A run never recorded is not recorded now: the state file keeps runs that exist.
+          const record = this.store.update(id, {watched: false, note, last_seen: now}) ?? {
+            id,
+            status: null,
+            prs: [],
+            watched_since: now,
             watched: false,
-            note: `not found in organization ${orgId}`,
-            last_seen: new Date().toISOString(),
-          })
+            note,
+          }
           this.log('warning', `Agent run ${id} was not found in organization ${orgId}; it is no longer watched.`)
-          if (record) for (const fn of this.pollListeners) fn(record)
+          for (const fn of this.pollListeners) fn(record)
           continue
         }
         this.failed(error, due)
@@ -346,10 +382,11 @@ export class RunMonitor {
   private apply(run: AgentRun, batched = false): void {
     const s = this.sched.get(run.id)
     if (!s) return
+    this.lastRuns.set(run.id, run)
     const previous = this.store.get(run.id)
     const now = new Date()
-    const record = recordFromRun(run, previous, now)
-    const statusChanged = normaliseStatus(previous?.status) !== normaliseStatus(record.status)
+    const record = recordFromRun(run, previous, now, this.opts.repoNames?.())
+    const statusChanged = !previous || normaliseStatus(previous.status) !== normaliseStatus(record.status)
     const changed =
       statusChanged ||
       previous?.result !== record.result ||
@@ -360,7 +397,6 @@ export class RunMonitor {
     if (holding) s.grace! -= 1
     else s.grace = 0
     const terminal = isTerminal(record.status) && !holding
-    if (statusChanged) record.last_change = now.toISOString()
     record.watched = !terminal
     if (terminal) {
       this.sched.delete(run.id)
@@ -372,9 +408,10 @@ export class RunMonitor {
         changed || batched || this.waiters.has(run.id) ? this.intervalMs : Math.min(this.maxIntervalMs, Math.round(s.interval * 1.5))
       s.due = Date.now() + s.interval
     }
-    this.store.put(record)
-    for (const fn of this.pollListeners) fn(record)
-    if (changed) this.emit({record, previousStatus: previous?.status ?? null, statusChanged, terminal, added: false})
+    const stored = this.store.put(record)
+    for (const fn of this.pollListeners) fn(stored)
+    if (changed)
+      this.emit({record: stored, previousStatus: previous?.status ?? null, statusChanged, terminal, added: !previous, reporting: s.reporting})
   }
 
   private emit(update: RunUpdate): void {

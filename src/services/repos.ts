@@ -1,5 +1,8 @@
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
+import * as z from 'zod/mini'
 import {CodegenError, usageError} from '../api/errors.js'
+import {MAX_RUN_ID, repoQuery, type RepoNames, type RepoTarget} from '../domain/run.js'
 import type {Repo} from '../api/schemas.js'
 import type {ServiceContext} from './context.js'
 import {readJsonFile, writeFileAtomic} from './files.js'
@@ -35,9 +38,60 @@ export function checkRepoName(name: string): string {
   return trimmed
 }
 
+/** The cached repository list: entries that do not fit are dropped, an `at` in the future is stale (F-69). */
+const RepoCacheSchema = z.object({
+  at: z.number(),
+  repos: z.array(z.unknown()),
+})
+const CachedRepoSchema = z.object({
+  id: z.int().check(z.gte(1), z.lte(MAX_RUN_ID)),
+  full_name: z.string().check(z.regex(REPO_NAME)),
+})
+type CachedRepo = z.infer<typeof CachedRepoSchema>
+
 interface RepoCache {
   at: number
-  repos: {id: number; full_name: string}[]
+  repos: CachedRepo[]
+}
+
+export function parseRepoCache(data: unknown, now = Date.now()): (RepoCache & {fresh: boolean}) | undefined {
+  const doc = RepoCacheSchema.safeParse(data)
+  if (!doc.success) return undefined
+  const repos: CachedRepo[] = []
+  for (const entry of doc.data.repos) {
+    const repo = CachedRepoSchema.safeParse(entry)
+    if (repo.success) repos.push({id: repo.data.id, full_name: repo.data.full_name})
+  }
+  const age = now - doc.data.at
+  return {at: doc.data.at, repos, fresh: age >= 0 && age < REPO_CACHE_TTL_MS}
+}
+
+export const repoCacheFile = (env: NodeJS.ProcessEnv, orgId: number, baseUrl: string) =>
+  path.join(cacheDir(env), `repos-${orgId}-${hashOrigin(baseUrl)}.json`)
+
+/** Every repository of the organization: from the cache when fresh, else read from the API and cached. */
+export async function orgRepos(ctx: ServiceContext): Promise<CachedRepo[]> {
+  const file = repoCacheFile(ctx.env, ctx.orgId(), ctx.config.baseUrl)
+  const cached = parseRepoCache(await readJsonFile(file, 'repository cache').catch(() => undefined))
+  if (cached?.fresh) return cached.repos
+  const repos: CachedRepo[] = []
+  for await (const repo of iterateRepos(ctx)) repos.push({id: repo.id, full_name: repo.full_name})
+  await writeFileAtomic(file, JSON.stringify({at: Date.now(), repos} satisfies RepoCache)).catch(() => undefined)
+  return repos
+}
+
+/**
+ * Names by repo_id from the cache, read in place whatever its age (names seldom change): to say which
+ * repository a run started with a repo_id is on, without a request. Empty when there is no cache.
+ */
+export function cachedRepoNames(env: NodeJS.ProcessEnv, orgId: number, baseUrl: string): RepoNames {
+  let data: unknown
+  try {
+    data = JSON.parse(readFileSync(repoCacheFile(env, orgId, baseUrl), 'utf8'))
+  } catch {
+    return new Map()
+  }
+  return new Map((parseRepoCache(data)?.repos ?? []).map((r) => [r.id, r.full_name]))
 }
 
 /**
@@ -47,24 +101,42 @@ interface RepoCache {
 export async function resolveRepo(ctx: ServiceContext, name: string): Promise<{id: number; full_name: string}> {
   const wanted = checkRepoName(name).toLowerCase()
   const orgId = ctx.orgId()
-  const file = path.join(cacheDir(ctx.env), `repos-${orgId}-${hashOrigin(ctx.config.baseUrl)}.json`)
-  const cached = (await readJsonFile(file, 'repository cache').catch(() => undefined)) as RepoCache | undefined
-  const fresh = cached && Array.isArray(cached.repos) && Date.now() - cached.at < REPO_CACHE_TTL_MS
-  const hit = fresh ? cached.repos.find((r) => r.full_name.toLowerCase() === wanted) : undefined
+  const file = repoCacheFile(ctx.env, orgId, ctx.config.baseUrl)
+  const cached = parseRepoCache(await readJsonFile(file, 'repository cache').catch(() => undefined))
+  const hit = cached?.fresh ? cached.repos.find((r) => r.full_name.toLowerCase() === wanted) : undefined
   if (hit) return hit
 
-  const repos: {id: number; full_name: string}[] = []
+  const repos: CachedRepo[] = []
   for await (const repo of iterateRepos(ctx)) repos.push({id: repo.id, full_name: repo.full_name})
   await writeFileAtomic(file, JSON.stringify({at: Date.now(), repos} satisfies RepoCache)).catch(() => undefined)
   const found = repos.find((r) => r.full_name.toLowerCase() === wanted)
   if (found) return found
+  throw unknownRepo(name, orgId, repos)
+}
+
+export function unknownRepo(name: string, orgId: number, repos: {full_name: string}[]): CodegenError {
   const close = closeMatches(
-    wanted,
+    name,
     repos.map((r) => r.full_name),
   )
-  throw new CodegenError('not_found', `Repository ${name} is not in organization ${orgId}.`, {
+  return new CodegenError('not_found', `Repository ${name} is not in organization ${orgId}.`, {
     hint: close.length > 0 ? `Did you mean: ${close.join(', ')}?` : 'See the repositories with `codegenapi repos`.',
   })
+}
+
+/**
+ * What `list --repo` asks for: OWNER/NAME, or NAME under any owner, checked against the organization's
+ * repositories; an unknown one is refused with the closest names (F-79).
+ */
+export async function repoTarget(ctx: ServiceContext, input: string): Promise<RepoTarget> {
+  const wanted = repoQuery(input)
+  const lower = wanted.toLowerCase()
+  const repos = await orgRepos(ctx)
+  const matches = lower.includes('/')
+    ? repos.filter((r) => r.full_name.toLowerCase() === lower)
+    : repos.filter((r) => r.full_name.toLowerCase().split('/')[1] === lower)
+  if (matches.length === 0) throw unknownRepo(wanted, ctx.orgId(), repos)
+  return {name: matches.length === 1 ? matches[0].full_name : wanted, ids: matches.map((r) => r.id)}
 }
 
 function hashOrigin(url: string): string {
