@@ -1,11 +1,14 @@
 import * as Flags from '@oclif/core/flags'
+import {CodegenError} from './api/errors.js'
 import type {AgentRun} from './api/schemas.js'
 import {BaseCommand} from './base-command.js'
 import {DEFAULT_WAIT_TIMEOUT} from './flags.js'
 import {paint} from './output/format.js'
+import {oneLine} from './output/sanitize.js'
 import {runDetail} from './output/views.js'
 import type {ServiceContext} from './services/context.js'
 import {parseDuration} from './services/duration.js'
+import type {RunLifecycle} from './services/lifecycle.js'
 
 /** Commands that talk to the API: `--org-id` and `--base-url` beat env and config files. */
 export abstract class ApiCommand extends BaseCommand {
@@ -26,34 +29,70 @@ export abstract class ApiCommand extends BaseCommand {
   }
 
   /**
-   * After `new` or `resume`: record the run in the local run state (so `watch` and an MCP server follow
-   * it and its parent report), then either say it started or, with --wait, follow it to the end.
+   * The run lifecycle every run command goes through (the MCP server uses the same one). `write: false`
+   * for commands that only read: they never start, resume or report to a parent. Its notes (a state
+   * file set aside, a record that could not be written) go to stderr.
+   */
+  protected async lifecycle(ctx: ServiceContext, opts: {write: boolean; debug?: boolean}): Promise<RunLifecycle> {
+    const {RunLifecycle} = await import('./services/lifecycle.js')
+    return RunLifecycle.open({
+      context: () => Promise.resolve(ctx),
+      env: ctx.env,
+      write: opts.write,
+      log: (level, message) => {
+        if (level === 'warning' || level === 'error') this.warn(oneLine(message))
+        else if (level === 'info') this.note(oneLine(message))
+        else ctx.debug?.(message)
+      },
+    })
+  }
+
+  /**
+   * After `new` or `resume` (recorded by the lifecycle): either say it started or, with --wait, follow
+   * it to the end.
    */
   protected async started(
-    ctx: ServiceContext,
+    lc: RunLifecycle,
     run: AgentRun,
     verb: 'Created' | 'Resumed',
     wait: {wait?: boolean; timeout?: string},
   ): Promise<AgentRun> {
-    const {rememberRun} = await import('./services/watch.js')
-    await rememberRun(run).catch((error) => this.warn(`Could not record run ${run.id} in the local run state: ${(error as Error).message}`))
     if (!wait.wait) {
+      await lc.close()
       this.out(
-        `${paint(this.style, 'green', '✓')} ${verb} agent run ${run.id} (${run.status ?? 'unknown'})${run.web_url ? `\n${run.web_url}` : ''}`,
+        `${paint(this.style, 'green', '✓')} ${verb} agent run ${run.id} (${oneLine(run.status ?? 'unknown')})${run.web_url ? `\n${oneLine(run.web_url)}` : ''}`,
       )
       return run
     }
-    this.note(`${verb} agent run ${run.id}${run.web_url ? `: ${run.web_url}` : ''}`)
-    return this.waitAndShow(ctx, run.id, wait.timeout)
+    this.note(`${verb} agent run ${run.id}${run.web_url ? `: ${oneLine(run.web_url)}` : ''}`)
+    return this.waitAndShow(lc, run.id, wait.timeout)
   }
 
-  /** --wait: poll until the run is final; exit 0 COMPLETE, 6 another final status, 124 timed out. */
-  protected async waitAndShow(ctx: ServiceContext, runId: number, timeout = DEFAULT_WAIT_TIMEOUT): Promise<AgentRun> {
-    const {waitWithSpinner} = await import('./cli/wait.js')
-    const result = await waitWithSpinner(ctx, runId, parseDuration(timeout))
+  /**
+   * --wait: the lifecycle's monitor follows the run until it is final (its record updated, F-32); exit 0
+   * COMPLETE, 6 another final status, 124 timed out, 4 no such run.
+   */
+  protected async waitAndShow(lc: RunLifecycle, runId: number, timeout = DEFAULT_WAIT_TIMEOUT): Promise<AgentRun> {
+    const {startSpinner} = await import('./cli/wait.js')
+    const {finalExitCode} = await import('./services/watch.js')
+    const timeoutMs = parseDuration(timeout)
+    const began = Date.now()
+    const spinner = await startSpinner(`Waiting for agent run ${runId}`)
+    let result
+    try {
+      result = await lc.wait(runId, {
+        timeoutMs,
+        keepWatching: false,
+        onPoll: (r) => spinner.update(`Agent run ${runId} ${oneLine(r.status ?? '')} · ${Math.round((Date.now() - began) / 1000)}s`),
+      })
+    } finally {
+      spinner.stop()
+      await lc.close()
+    }
+    if (result.missing) throw new CodegenError('not_found', `Agent run ${runId} was not found.`, {hint: 'See your runs with `codegenapi list`.'})
     this.out(runDetail(result.run, this.style))
-    if (result.timedOut) this.note(`Timed out after ${timeout}: agent run ${runId} is still ${result.run.status}.`)
-    process.exitCode = result.exitCode
+    if (result.timedOut) this.note(`Timed out after ${timeout}: agent run ${runId} is still ${oneLine(result.run.status ?? 'unknown')}.`)
+    process.exitCode = result.timedOut ? 124 : finalExitCode(result.run.status)
     return result.run
   }
 }

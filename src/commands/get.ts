@@ -1,13 +1,13 @@
 import {ApiCommand} from '../api-command.js'
-import {CodegenError} from '../api/errors.js'
 import type {AgentRun} from '../api/schemas.js'
 import {runIdArg, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
-import {getRun} from '../services/runs.js'
 import {parseDuration} from '../services/duration.js'
+import {oneLine} from '../output/sanitize.js'
 import {runDetail} from '../output/views.js'
 
 export default class Get extends ApiCommand {
   static override summary = 'Show one agent run: status, result, summary, PRs and web URL.'
+  static override description = `When the API cannot be reached or rate-limits, a run recorded in the local run state is shown from there: marked stale (on stderr, and "stale": true with "last_seen" in --json), with exit code 1 (unreachable) or 5 (rate limited), never 0.`
   static override examples = [
     '<%= config.bin %> get 11745',
     '<%= config.bin %> get 11745 --wait --timeout 20m',
@@ -16,26 +16,31 @@ export default class Get extends ApiCommand {
   static override args = {agentRunId: runIdArg({required: true})}
   static override flags = {...waitFlags}
 
-  async run(): Promise<AgentRun> {
+  async run(): Promise<AgentRun & {stale?: boolean; last_seen?: string | null}> {
     const {args, flags} = await this.parse(Get)
     // A bad --timeout is refused before anything is sent.
     if (flags.wait) parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
     const ctx = await this.context(flags)
-    if (!flags.wait) {
-      const run = await getRun(ctx, args.agentRunId).catch((error) => this.fromLocalState(args.agentRunId, error))
-      this.out(runDetail(run, this.style))
-      return run
+    const lc = await this.lifecycle(ctx, {write: false})
+    if (flags.wait) return this.waitAndShow(lc, args.agentRunId, flags.timeout)
+    let seen
+    try {
+      seen = await lc.get(args.agentRunId)
+    } finally {
+      await lc.close()
     }
-    return this.waitAndShow(ctx, args.agentRunId, flags.timeout)
-  }
-
-  /** The API is out of reach: a run the monitor recorded (watch, mcp serve) is still worth showing. */
-  private async fromLocalState(id: number, error: unknown): Promise<AgentRun> {
-    if (!(error instanceof CodegenError) || (error.kind !== 'network' && error.kind !== 'rate_limit')) throw error
-    const {readRunState, runFromRecord} = await import('../services/state.js')
-    const record = (await readRunState().catch(() => [])).find((r) => r.id === id)
-    if (!record) throw error
-    this.warn(`${error.message} Showing agent run ${id} as last seen ${record.last_seen ?? ''} in the local run state.`)
-    return runFromRecord(record)
+    if (!seen.stale) {
+      this.out(runDetail(seen.run, this.style))
+      return seen.run
+    }
+    // From the local state: said on stderr, marked in --json, and never exit 0 (F-35).
+    const {error, lastSeen} = seen.stale
+    const message = oneLine(error.message).replace(/[.\s]*$/, '.')
+    this.warn(
+      `${message} Showing agent run ${args.agentRunId} from the local run state${lastSeen ? `, as last seen ${lastSeen}` : ''}; it may have changed since.`,
+    )
+    process.exitCode = error.exitCode
+    this.out(runDetail(seen.run, this.style))
+    return {...seen.run, stale: true, last_seen: lastSeen ?? null}
   }
 }

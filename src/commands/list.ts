@@ -2,27 +2,29 @@ import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
 import type {AgentRun} from '../api/schemas.js'
 import {limitFlag, positiveInt, wideFlag} from '../flags.js'
-import {iterateRuns} from '../services/runs.js'
 import {runColumns} from '../output/views.js'
 import {TableStream} from '../output/table-stream.js'
+import {MAX_FILTER_PAGES, openRunListing} from '../services/run-list.js'
+import {peekRunState} from '../services/state-peek.js'
 
 export default class List extends ApiCommand {
   static override summary = 'List agent runs, newest first.'
-  static override description = `The API filters by user and source type; --status and --repo are filtered while paging, until --limit runs match or the runs run out.
+  static override description = `The API filters by user and source type; --status and --repo are filtered while paging, until --limit runs match, the runs run out, or ${MAX_FILTER_PAGES * 100} runs were read (then it says so). --repo finds runs started with --repo or --repo-id, or with a pull request on it; an unknown repository is refused with the closest names.
 Statuses (case-insensitive, comma-separated): active/running, pending, complete/completed/done, failed, error, stopped, cancelled, finished.`
   static override examples = [
     '<%= config.bin %> list',
     '<%= config.bin %> list --status running --limit 20',
     '<%= config.bin %> list --status failed,error --repo acme/api --mine',
-    '<%= config.bin %> list --source-type GITHUB --json',
+    '<%= config.bin %> list --user ada-dev --source-type GITHUB --json',
   ]
   static override flags = {
     wide: wideFlag,
     status: Flags.string({char: 's', description: 'Only runs with this status (e.g. running, complete, failed)'}),
-    repo: Flags.string({char: 'r', description: 'Only runs on this repository (OWNER/NAME)'}),
+    repo: Flags.string({char: 'r', description: 'Only runs on this repository (OWNER/NAME, or NAME)'}),
     limit: limitFlag(20, 'Maximum number of runs'),
-    mine: Flags.boolean({description: 'Only runs started by you', exclusive: ['user-id']}),
-    'user-id': Flags.custom<number>({description: 'Only runs started by this user', parse: positiveInt('--user-id')})(),
+    mine: Flags.boolean({description: 'Only runs started by you', exclusive: ['user-id', 'user']}),
+    'user-id': Flags.custom<number>({description: 'Only runs started by this user id', parse: positiveInt('--user-id'), exclusive: ['user']})(),
+    user: Flags.string({description: 'Only runs started by this user (GitHub login)'}),
     'source-type': Flags.string({description: 'Only runs from this source (API, GITHUB, SLACK, LINEAR, ...)'}),
   }
 
@@ -30,27 +32,39 @@ Statuses (case-insensitive, comma-separated): active/running, pending, complete/
     const {flags} = await this.parse(List)
     this.wide(flags.wide)
     const ctx = await this.context(flags)
-    const runs = iterateRuns(ctx, {
+    const listing = await openRunListing(ctx, {
       status: flags.status,
       repo: flags.repo,
       limit: flags.limit,
       mine: flags.mine,
       userId: flags['user-id'],
+      user: flags.user,
       sourceType: flags['source-type'],
     })
-    const collected: AgentRun[] = []
+    // Runs recorded here add what the API's listing lacks (the repository of a run started by id, its title).
+    const records = peekRunState(ctx.env)
+    const seen: AgentRun[] = []
     let count = 0
     // Human output is printed page by page; --json needs the whole array.
-    const table = this.jsonEnabled() ? undefined : new TableStream(runColumns(this.style), this.style, (t) => this.log(t))
-    for await (const run of runs) {
-      if (table) table.push(run)
-      else collected.push(run)
+    const table = this.jsonEnabled()
+      ? undefined
+      : new TableStream(runColumns(this.style, {repos: listing.repos, records}), this.style, (t) => this.log(t))
+    for await (const run of listing.runs) {
+      table?.push(run)
+      seen.push(run)
       if (++count >= flags.limit) break
     }
-    if (table) {
-      table.end()
-      if (table.count === 0) this.log('No agent runs match.')
+    table?.end()
+    const scanned = listing.scanned()
+    if (table && count === 0) this.log('No agent runs match.')
+    if (scanned.capped) {
+      this.note(`Searched the newest ${scanned.runs} agent runs and stopped: ${count} matched. Narrow with --user, --mine or --source-type to reach older runs.`)
+    } else if (count >= flags.limit && scanned.more && !this.jsonEnabled()) {
+      this.note(`${count} shown; --limit ${Math.max(flags.limit * 5, 100)} for more.`)
     }
-    return collected
+    // What was seen updates the runs the local state knows (F-32).
+    const {recordSeen} = await import('../services/observe.js')
+    await recordSeen(ctx.env, seen, {repos: listing.repos, log: (_level, message) => this.warn(message)})
+    return seen
   }
 }

@@ -1,12 +1,14 @@
 import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
-import type {AgentRunLog} from '../api/schemas.js'
+import type {AgentRun, AgentRunLog, AgentRunWithLogs} from '../api/schemas.js'
 import {limitFlag, runIdArg, skipFlag, wideFlag} from '../flags.js'
 import {followLogs, iterateLogs} from '../services/runs.js'
 import {logLine} from '../output/views.js'
+import {oneLine} from '../output/sanitize.js'
 
 export default class Logs extends ApiCommand {
   static override summary = "Show an agent run's logs: time, message type, tool and thought."
+  static override description = 'With --follow, prints new entries until the run finishes, then exits like `watch`: 0 COMPLETE, 6 another final status.'
   static override examples = [
     '<%= config.bin %> logs 11745',
     '<%= config.bin %> logs 11745 --follow',
@@ -29,18 +31,34 @@ export default class Logs extends ApiCommand {
     const json = this.jsonEnabled()
     const collected: AgentRunLog[] = []
     const emit = (entry: AgentRunLog) => (json ? collected.push(entry) : this.log(logLine(entry, this.style)))
+    let last: AgentRunWithLogs | undefined
     if (flags.follow) {
       // Under --follow, --limit does not stop the stream: it follows until the run is terminal.
-      const status = await followLogs(ctx, args.agentRunId, {skip: flags.skip, onEntries: (entries) => entries.forEach(emit)})
-      if (!json) this.note(`Agent run ${args.agentRunId} is ${status}.`)
-      return collected
+      last = await followLogs(ctx, args.agentRunId, {skip: flags.skip, onEntries: (entries) => entries.forEach(emit)})
+      if (!json) this.note(`Agent run ${args.agentRunId} is ${oneLine(last.status ?? 'unknown')}.`)
+      const {finalExitCode} = await import('../services/watch.js')
+      // As `watch` and `--wait`: 0 COMPLETE, 6 another final status (F-42).
+      process.exitCode = finalExitCode(last.status)
+    } else {
+      let n = 0
+      const pages = iterateLogs(ctx, args.agentRunId, {
+        skip: flags.skip,
+        limit: flags.limit,
+        reverse: flags.reverse,
+        onPage: (page) => (last = page),
+      })
+      for await (const entry of pages) {
+        emit(entry)
+        n++
+      }
+      if (!json && n === 0) this.note('No log entries.')
     }
-    let n = 0
-    for await (const entry of iterateLogs(ctx, args.agentRunId, {skip: flags.skip, limit: flags.limit, reverse: flags.reverse})) {
-      emit(entry)
-      n++
+    // The status seen updates the run's record, if the local state has one (F-32).
+    if (last) {
+      const {logs: _entries, ...run} = last
+      const {recordSeen} = await import('../services/observe.js')
+      await recordSeen(ctx.env, [run as AgentRun], {log: (_level, message) => this.warn(message)})
     }
-    if (!json && n === 0) this.note('No log entries.')
     return collected
   }
 }

@@ -48,8 +48,8 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
     const {imageFileToDataUri} = await import('../services/images.js')
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
     const ctx = await this.context(flags)
-    const {createRun} = await import('../services/runs.js')
-    const {run} = await createRun(ctx, {
+    const lc = await this.lifecycle(ctx, {write: true})
+    const {created} = await lc.start({
       query,
       repo: flags.repo,
       repoId: flags['repo-id'],
@@ -62,6 +62,6 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
       images,
       parentRunId: flags.parent,
     })
-    return this.started(ctx, run, 'Created', flags)
+    return this.started(lc, created.run, 'Created', flags)
   }
 }

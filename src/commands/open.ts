@@ -1,6 +1,5 @@
 import {ApiCommand} from '../api-command.js'
 import {runIdArg} from '../flags.js'
-import {getRun} from '../services/runs.js'
 
 export default class Open extends ApiCommand {
   static override summary = "Open an agent run's web page (prints the URL where no browser can be opened)."
@@ -9,7 +8,13 @@ export default class Open extends ApiCommand {
 
   async run(): Promise<{id: number; web_url: string; opened: boolean}> {
     const {args, flags} = await this.parse(Open)
-    const run = await getRun(await this.context(flags), args.agentRunId)
+    const lc = await this.lifecycle(await this.context(flags), {write: false})
+    let run
+    try {
+      run = (await lc.get(args.agentRunId, {fallback: false})).run
+    } finally {
+      await lc.close()
+    }
     const url = run.web_url ?? `https://codegen.com/agent/trace/${run.id}`
     const {openUrl} = await import('../cli/browser.js')
     const opened = !this.jsonEnabled() && (await openUrl(url))

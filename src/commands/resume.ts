@@ -5,7 +5,6 @@ import type {AgentRun} from '../api/schemas.js'
 import {positiveInt, runIdArg, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
-import {resumeRun} from '../services/runs.js'
 
 export default class Resume extends ApiCommand {
   static override summary = 'Resume a COMPLETE agent run with a follow-up prompt.'
@@ -42,7 +41,8 @@ export default class Resume extends ApiCommand {
     const {imageFileToDataUri} = await import('../services/images.js')
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
     const ctx = await this.context(flags)
-    const run = await resumeRun(ctx, {runId, query, task: flags.task, images})
-    return this.started(ctx, run, 'Resumed', flags)
+    const lc = await this.lifecycle(ctx, {write: true})
+    const {run} = await lc.resume({runId, query, task: flags.task, images})
+    return this.started(lc, run, 'Resumed', flags)
   }
 }

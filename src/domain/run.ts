@@ -297,3 +297,23 @@ export function runFromRecord(r: RunRecord): AgentRun {
     metadata: {...(r.repo ? {repo: r.repo} : {}), ...(r.title ? {title: r.title} : {})},
   }
 }
+
+/**
+ * A recorded run, updated with what a command saw of it (get, list, logs, --wait). A status that
+ * changed to a final one ends the watching; an unchanged one changes nothing about it, so a run just
+ * resumed that still shows its old final status stays watched (F-41).
+ */
+export function observedRecord(previous: RunRecord, run: AgentRun, now = new Date(), repos?: RepoNames): RunRecord {
+  const record = recordFromRun(run, previous, now, repos)
+  const changed = normaliseStatus(previous.status) !== normaliseStatus(run.status)
+  return {...record, watched: changed ? previous.watched && !isTerminal(run.status) : previous.watched}
+}
+
+/** True when what the API says of a run differs from its record in what a person would see. */
+export function recordDiffers(previous: RunRecord, run: AgentRun): boolean {
+  return (
+    normaliseStatus(previous.status) !== normaliseStatus(run.status) ||
+    (run.summary !== undefined && (run.summary ?? null) !== (previous.summary ?? null)) ||
+    (run.github_pull_requests?.length ?? previous.prs.length) !== previous.prs.length
+  )
+}

@@ -2,13 +2,11 @@ import {CodegenError} from '../api/errors.js'
 import {Redactor} from '../api/redact.js'
 import type {ConfigOverrides} from '../services/config.js'
 import {createContext, type ServiceContext} from '../services/context.js'
-import {monitorIntervalFromEnv, RunMonitor} from '../services/monitor.js'
-import {ParentReporter} from '../services/parents.js'
-import {getRun} from '../services/runs.js'
-import {StateStore, type RunRecord} from '../services/state.js'
-import {isTerminal} from '../services/status.js'
+import {RunLifecycle} from '../services/lifecycle.js'
+import {monitorIntervalFromEnv} from '../services/monitor.js'
+import type {RunRecord} from '../services/state.js'
 import type {LogLevel, McpApp, ServerHandle} from './sdk.js'
-import {runOut, runUri} from './shapes.js'
+import {runOut, runUri, staleOut} from './shapes.js'
 import {RunTaskStore} from './task-store.js'
 import {selectTools} from './tools/index.js'
 
@@ -136,16 +134,20 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
   }
   for (const warning of startup?.config.warnings ?? []) log('warning', warning)
 
-  const store = StateStore.forEnv(env, (level, message) => log(level, message))
-  await store.load()
+  // One lifecycle for every tool call, resource and subscription; read-only sends no write from any path (F-4).
+  const lifecycle = await RunLifecycle.open({
+    context,
+    env,
+    write: !opts.readOnly,
+    log: (level, message) => log(level, message),
+    intervalMs: monitorIntervalFromEnv(env) ?? 5000,
+  })
+  const {monitor, store} = lifecycle
   const intervalMs = monitorIntervalFromEnv(env)
-  const monitor = new RunMonitor({context, store, log: (level, message) => log(level, message), intervalMs})
   monitor.onUpdate((u) => {
     if (u.statusChanged && u.record.status)
       log('info', `Agent run ${u.record.id} is ${u.record.status}${u.terminal && u.record.web_url ? `: ${u.record.web_url}` : ''}`)
   })
-  // Children report to their parents when they finish (issue 6): the same reporter as `codegenapi watch`.
-  new ParentReporter(monitor, context, (level, message) => log(level, message)).start()
   const taskStore = new RunTaskStore()
 
   const app: McpApp = {
@@ -158,7 +160,7 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
     taskStore,
     taskPollMs: intervalMs ?? 5000,
     toolDeadlineMs: deadlineFromEnv(env),
-    toolContext: (signal, progress, deadline) => ({context, monitor, signal, progress, deadline, env}),
+    toolContext: (signal, progress, deadline) => ({context, monitor, lifecycle, signal, progress, deadline, env}),
     listRuns: () =>
       store
         .list()
@@ -171,21 +173,14 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
           mimeType: 'application/json',
         })),
     async readRun(id, signal) {
-      const known = store.get(id)
-      let out
-      try {
-        // Read only: the monitor alone records changes, so that it notices (and notifies) each one.
-        out = runOut(await getRun(await context(), id, signal), 100_000)
-      } catch (error) {
-        // The API is unreachable (or no token): a run the monitor recorded is still worth showing.
-        if (!known || (error instanceof CodegenError && error.kind === 'not_found')) throw error
-        out = {...runOut(known, 100_000), note: `From the local run state (last seen ${known.last_seen ?? 'unknown'}): ${errorText(error)}`}
-      }
-      return JSON.stringify(out, null, 2)
+      // The same answer as codegenapi_get_agent_run, with the same fallback to the local state (F-24).
+      const seen = await lifecycle.get(id, {signal})
+      const out = runOut(seen.run, 100_000, {record: seen.record})
+      return JSON.stringify(seen.stale ? staleOut(out, seen.stale) : out, null, 2)
     },
     subscribed(id) {
-      const known = store.get(id)
-      if (!monitor.isWatched(id) && !(known && isTerminal(known.status))) monitor.watch(id)
+      // Followed to be read: a subscription never leads to a parent report (F-4).
+      if (!monitor.isWatched(id)) lifecycle.follow(id)
     },
     errorText,
     redact,
@@ -198,13 +193,13 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
 
   return {
     app,
-    start: () => monitor.start(),
+    start: () => lifecycle.resumeWatching(),
     describe(transport, resumed) {
       const token = startup?.config.token ? 'set' : 'NOT set (tools will say how to set it)'
       return `codegenapi MCP server ${opts.version} on ${transport}: ${tools.length + taskTools.length} tools${opts.readOnly ? ' (read-only)' : ''}; token ${token}; org ${startup?.config.orgId ?? 'not set'}; run state ${store.file}${resumed ? `; watching ${resumed} run(s)` : ''}.`
     },
     async stop() {
-      await monitor.stop().catch(() => undefined)
+      await lifecycle.close().catch(() => undefined)
       taskStore.close()
     },
   }

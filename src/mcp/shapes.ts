@@ -1,8 +1,7 @@
 import {z} from 'zod'
 import type {AgentRun, AgentRunLog, Organization, User} from '../api/schemas.js'
 import type {ConfigEntry} from '../services/config.js'
-import type {RunRecord} from '../services/state.js'
-import {isTerminal} from '../services/status.js'
+import {isTerminal, parentOf, repoOf, titleOf, type RepoNames, type RunRecord} from '../domain/run.js'
 
 // What models see and get back: input helpers, output shapes, and the compact forms of API objects.
 // Everything here is plain zod (v4): no SDK import.
@@ -58,7 +57,20 @@ export const RunOut = z.object({
   result: z.string().optional().describe("The agent's final answer (cut when long: see result_truncated)."),
   result_truncated: z.boolean().optional(),
   pull_requests: z.array(PullRequestOut),
-  parent_run_id: z.number().int().min(1).max(MAX_ID).optional(),
+  title: z.string().optional().describe('What the run was about: the first line of its prompt, when known.'),
+  parent_run_id: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_ID)
+    .optional()
+    .describe('The run this one reports to when it finishes (only when it was started here with a parent).'),
+  stale: z
+    .boolean()
+    .optional()
+    .describe('True when the API could not be asked and this is the run as last seen (see last_seen and note).'),
+  last_seen: z.string().optional().describe('With stale: when the run was last seen (ISO 8601).'),
+  note: z.string().optional().describe('With stale: why the API could not answer.'),
   resource_uri: z.string().describe('MCP resource of this run: read it, or subscribe to it to be told when it changes.'),
 })
 export type RunOutT = z.infer<typeof RunOut>
@@ -70,6 +82,7 @@ export const RunListItemOut = z.object({
   web_url: z.string().optional(),
   source_type: z.string().optional(),
   repo: z.string().optional(),
+  title: z.string().optional(),
   summary: z.string().optional(),
   pull_request_urls: z.array(z.string()),
 })
@@ -77,18 +90,21 @@ export const RunListItemOut = z.object({
 const defined = <T extends Record<string, unknown>>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T
 
-function repoOf(metadata: AgentRun['metadata']): string | undefined {
-  const m = (metadata ?? {}) as Record<string, unknown>
-  const v = [m.repo, m.repository, m.repo_full_name].find((x) => typeof x === 'string')
-  return v as string | undefined
+/** What the server knows besides the API's answer: its record of the run, repository names by id. */
+export interface RunKnowledge {
+  record?: RunRecord
+  repos?: RepoNames
 }
 
-/** A run, from the API or from the monitor's record, as tools return it. */
-export function runOut(run: AgentRun | RunRecord, maxText = MAX_TEXT): RunOutT {
+/**
+ * A run, from the API or from the local record, as tools return it. Repository, parent and title follow
+ * the one rule of src/domain/run.ts: the parent only from the local record, within the id range (F-6).
+ */
+export function runOut(run: AgentRun | RunRecord, maxText = MAX_TEXT, known: RunKnowledge = {}): RunOutT {
   const isRecord = 'watched_since' in run
+  const record = isRecord ? (run as RunRecord) : known.record
   const prs = isRecord ? (run as RunRecord).prs : ((run as AgentRun).github_pull_requests ?? [])
   const result = clip(run.result, maxText)
-  const parent = isRecord ? (run as RunRecord).parent_run_id : Number(((run as AgentRun).metadata ?? {}).parent_run_id) || undefined
   return defined({
     id: run.id,
     status: run.status ?? 'UNKNOWN',
@@ -96,34 +112,47 @@ export function runOut(run: AgentRun | RunRecord, maxText = MAX_TEXT): RunOutT {
     web_url: run.web_url ?? undefined,
     created_at: run.created_at ?? undefined,
     source_type: run.source_type ?? undefined,
-    repo: (isRecord ? (run as RunRecord).repo : repoOf((run as AgentRun).metadata)) ?? undefined,
+    repo: (isRecord ? record?.repo : repoOf(run as AgentRun, {record, repos: known.repos})) ?? undefined,
     summary: clip(run.summary, maxText).text,
     result: result.text,
     result_truncated: result.clipped || undefined,
     pull_requests: prs.map((pr) =>
       defined({title: pr.title ?? undefined, url: pr.url ?? undefined, branch: pr.head_branch_name ?? undefined}),
     ),
-    parent_run_id: parent ?? undefined,
+    title: (isRecord ? undefined : titleOf(run as AgentRun)) ?? record?.title ?? undefined,
+    parent_run_id: parentOf(record),
     resource_uri: runUri(run.id),
   })
 }
 
-export function runListItem(run: AgentRun): z.infer<typeof RunListItemOut> {
+export function runListItem(run: AgentRun, known: RunKnowledge = {}): z.infer<typeof RunListItemOut> {
   return defined({
     id: run.id,
     status: run.status ?? 'UNKNOWN',
     created_at: run.created_at ?? undefined,
     web_url: run.web_url ?? undefined,
     source_type: run.source_type ?? undefined,
-    repo: repoOf(run.metadata),
+    repo: repoOf(run, known),
+    title: titleOf(run) ?? known.record?.title ?? undefined,
     summary: clip(run.summary, MAX_LIST_TEXT).text,
     pull_request_urls: (run.github_pull_requests ?? []).map((pr) => pr.url).filter((u): u is string => Boolean(u)),
+  })
+}
+
+/** A run answered from the local state: marked stale, with when it was last seen and why (F-24, F-35). */
+export function staleOut(out: RunOutT, stale: {error: Error; lastSeen?: string}): RunOutT {
+  return defined({
+    ...out,
+    stale: true,
+    last_seen: stale.lastSeen,
+    note: `The Codegen API could not be asked (${stale.error.message}); this is agent run ${out.id} as last seen${stale.lastSeen ? ` ${stale.lastSeen}` : ''} in the local run state.`,
   })
 }
 
 /** A short text block about a run: what a host that ignores structuredContent shows the model. */
 export function runText(run: RunOutT, lead?: string): string {
   const lines = [lead ?? `Agent run ${run.id} is ${run.status}.`]
+  if (run.stale) lines.push(run.note ?? `From the local run state, as last seen ${run.last_seen ?? ''}.`)
   if (run.web_url) lines.push(`Web: ${run.web_url}`)
   if (run.repo) lines.push(`Repository: ${run.repo}`)
   for (const pr of run.pull_requests) lines.push(`PR: ${pr.title ?? ''} ${pr.url ?? ''}`.trim())

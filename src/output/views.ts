@@ -1,24 +1,36 @@
 import type {AgentRun, AgentRunLog, Organization, Repo, User} from '../api/schemas.js'
+import {prRef, repoOf, titleOf, type RepoNames, type RunRecord} from '../domain/run.js'
 import {link, paint, relativeTime, statusColor, truncate, type OutputStyle} from './format.js'
 import {oneLine, sanitize} from './sanitize.js'
 import {renderTable, type Column} from './table.js'
 
 // How each kind of API object reads for a person. `--json` bypasses all of this.
 
-export function runRepo(run: AgentRun): string {
-  const m = run.metadata ?? {}
-  const repo = typeof m.repo === 'string' ? m.repo : undefined
-  const pr = run.github_pull_requests?.[0]
-  const prMatch = pr?.url ? /github\.com\/([^/]+\/[^/]+)\/pull\/(\d+)/.exec(pr.url) : null
-  if (prMatch) return `${prMatch[1]}#${prMatch[2]}`
-  return repo ?? ''
+/** What the table and `get` know besides the run itself: repository names by id, the local records. */
+export interface RunContext {
+  repos?: RepoNames
+  records?: ReadonlyMap<number, RunRecord>
 }
 
-export const runColumns = (style: OutputStyle, now = Date.now()): Column<AgentRun>[] => [
+/** The repository a run is on (one rule: src/domain/run.ts), without its PR. */
+export const runRepo = (run: AgentRun, ctx: RunContext = {}): string =>
+  repoOf(run, {repos: ctx.repos, record: ctx.records?.get(run.id)}) ?? ''
+
+/** The first pull request as OWNER/NAME#N (or #N on the run's own repository). */
+function runPr(run: AgentRun, repo: string): string {
+  const ref = prRef(run.github_pull_requests?.find((pr) => prRef(pr.url))?.url)
+  if (!ref) return ''
+  return ref.repo.toLowerCase() === repo.toLowerCase() ? `#${ref.number}` : `${ref.repo}#${ref.number}`
+}
+
+export const runColumns = (style: OutputStyle, ctx: RunContext = {}, now = Date.now()): Column<AgentRun>[] => [
   {header: 'id', get: (r) => r.id},
   {header: 'status', get: (r) => r.status ?? '-', color: (r, t) => paint(style, statusColor(r.status), t)},
   {header: 'created', get: (r) => relativeTime(r.created_at, now)},
-  {header: 'repo/pr', get: runRepo},
+  {header: 'repo', get: (r) => runRepo(r, ctx)},
+  {header: 'pr', get: (r) => runPr(r, runRepo(r, ctx))},
+  // What the run was about: the first line of its prompt, when its metadata or the local state has it.
+  {header: 'about', get: (r) => titleOf(r) ?? ctx.records?.get(r.id)?.title ?? '', flex: true},
   {header: 'summary', get: (r) => r.summary ?? r.result ?? '', flex: true},
 ]
 
@@ -26,14 +38,17 @@ export function runsTable(runs: AgentRun[], style: OutputStyle): string {
   return renderTable(runs, runColumns(style), style)
 }
 
-export function runDetail(run: AgentRun, style: OutputStyle, now = Date.now()): string {
+export function runDetail(run: AgentRun, style: OutputStyle, ctx: RunContext = {}, now = Date.now()): string {
   const label = (t: string) => paint(style, 'bold', t.padEnd(9))
   const lines = [
     `${paint(style, 'bold', `Agent run ${run.id}`)}  ${paint(style, statusColor(run.status), oneLine(run.status ?? 'unknown'))}`,
     `${label('Created')}${relativeTime(run.created_at, now)}${run.created_at ? paint(style, 'dim', ` (${oneLine(run.created_at)})`) : ''}`,
   ]
-  const repo = runRepo(run)
+  // The repository alone: pull requests have their own lines (F-54).
+  const repo = runRepo(run, ctx)
   if (repo) lines.push(`${label('Repo')}${oneLine(repo)}`)
+  const title = titleOf(run) ?? ctx.records?.get(run.id)?.title
+  if (title) lines.push(`${label('About')}${oneLine(title)}`)
   if (run.source_type) lines.push(`${label('Source')}${oneLine(run.source_type)}`)
   if (run.web_url) lines.push(`${label('Web')}${link(style, oneLine(run.web_url))}`)
   for (const [i, pr] of (run.github_pull_requests ?? []).entries()) {

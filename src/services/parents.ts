@@ -41,6 +41,7 @@ export class ParentReporter {
 
   /** Listens to the monitor, and delivers what an earlier process left pending. */
   start(): this {
+    if (this.off) return this
     this.off = this.monitor.onUpdate((u) => this.onUpdate(u))
     void this.deliver()
     return this
@@ -48,6 +49,7 @@ export class ParentReporter {
 
   stop(): void {
     this.off?.()
+    this.off = undefined
   }
 
   private claimFile(childId: number): string {

@@ -1,12 +1,12 @@
 import {randomUUID} from 'node:crypto'
 import {CodegenError, usageError} from '../api/errors.js'
 import {sleep} from '../api/rate-limiter.js'
-import {SOURCE_TYPES, type AgentRun, type AgentRunLog, type AgentRunWithLogs, type CreateAgentRunInput} from '../api/schemas.js'
+import {type AgentRun, type AgentRunLog, type AgentRunWithLogs, type CreateAgentRunInput} from '../api/schemas.js'
 import type {ServiceContext} from './context.js'
 import {checkImageDataUri} from './images.js'
-import {paged, take, API_MAX_PAGE} from './paging.js'
+import {paged, API_MAX_PAGE} from './paging.js'
 import {checkRepoName, resolveRepo} from './repos.js'
-import {isComplete, isTerminal, normaliseStatus, parseStatusFilter} from './status.js'
+import {isComplete, isTerminal, normaliseStatus} from './status.js'
 import {normaliseTask, renderPrompt} from './tasks.js'
 import {parsePositiveInt} from './validate.js'
 
@@ -120,74 +120,6 @@ function notResumable(run: AgentRun): CodegenError {
   return new CodegenError('conflict', `Agent run ${run.id} is ${status}; only a COMPLETE run can be resumed.`, {hint})
 }
 
-export interface ListRunsRequest {
-  status?: string
-  repo?: string
-  limit: number
-  userId?: number
-  mine?: boolean
-  sourceType?: string
-}
-
-export function parseSourceType(input: string): string {
-  const upper = input.trim().toUpperCase()
-  if (!(SOURCE_TYPES as readonly string[]).includes(upper)) {
-    throw usageError(`Unknown source type ${JSON.stringify(input)}.`, `Valid source types: ${SOURCE_TYPES.join(', ')}.`)
-  }
-  return upper
-}
-
-/**
- * Newest first. The API filters by user and source type only; status and repository are filtered
- * here while paging, so the walk stops as soon as enough runs match.
- */
-export async function* iterateRuns(ctx: ServiceContext, req: Omit<ListRunsRequest, 'limit'> & {limit?: number}): AsyncGenerator<AgentRun> {
-  if (req.mine && req.userId !== undefined) throw usageError('Give either --mine or --user-id, not both.')
-  const statuses = req.status ? parseStatusFilter(req.status) : undefined
-  const repo = req.repo ? repoMatcher(req.repo) : undefined
-  const sourceType = req.sourceType ? parseSourceType(req.sourceType) : undefined
-  const client = ctx.client()
-  const orgId = ctx.orgId()
-  const userId = req.mine ? (await client.me()).id : req.userId
-  const filtering = Boolean(statuses || repo)
-  // Unfiltered, ask for exactly what is wanted; filtered, full pages waste the fewest requests.
-  const pageSize = filtering ? API_MAX_PAGE : Math.min(API_MAX_PAGE, req.limit ?? API_MAX_PAGE)
-  const all = paged((skip, limit) => client.runs(orgId, {user_id: userId, source_type: sourceType, skip, limit}), {pageSize})
-  for await (const run of all) {
-    if (statuses && !statuses.has(normaliseStatus(run.status))) continue
-    if (repo && !repo(run)) continue
-    yield run
-  }
-}
-
-export function listRuns(ctx: ServiceContext, req: ListRunsRequest): Promise<AgentRun[]> {
-  return take(iterateRuns(ctx, req), req.limit)
-}
-
-/** A run belongs to OWNER/NAME when its metadata names it or one of its PRs is in it. */
-function repoMatcher(input: string): (run: AgentRun) => boolean {
-  const wanted = input
-    .trim()
-    .replace(/^https:\/\/github\.com\//, '')
-    .replace(/\.git$/, '')
-    .toLowerCase()
-  if (!wanted) throw usageError('--repo needs a value.')
-  const hasOwner = wanted.includes('/')
-  const same = (name: unknown) => {
-    if (typeof name !== 'string') return false
-    const n = name.toLowerCase()
-    return hasOwner ? n === wanted : n === wanted || n.endsWith(`/${wanted}`)
-  }
-  return (run) => {
-    const m = run.metadata ?? {}
-    if ([m.repo, m.repository, m.repo_name, m.repo_full_name, m.full_name].some(same)) return true
-    return (run.github_pull_requests ?? []).some((pr) => {
-      const match = /github\.com\/([^/]+\/[^/]+)\/pull\//i.exec(pr.url ?? '')
-      return match ? same(match[1]) : false
-    })
-  }
-}
-
 // --- logs -------------------------------------------------------------------------------------
 
 export interface LogsRequest {
@@ -204,12 +136,17 @@ export function getLogsPage(ctx: ServiceContext, runId: number, req: LogsRequest
 }
 
 /** Every log entry from `skip`, page by page: `logs --limit 5000` prints as it goes. */
-export async function* iterateLogs(ctx: ServiceContext, runId: number, req: LogsRequest = {}): AsyncGenerator<AgentRunLog> {
+export async function* iterateLogs(
+  ctx: ServiceContext,
+  runId: number,
+  req: LogsRequest & {onPage?: (page: AgentRunWithLogs) => void} = {},
+): AsyncGenerator<AgentRunLog> {
   const client = ctx.client()
   const orgId = ctx.orgId()
   const source = paged(
     async (skip, limit) => {
       const page = await client.logs(orgId, runId, {skip, limit, reverse: req.reverse})
+      req.onPage?.(page)
       return {
         items: page.logs,
         total: page.total_logs ?? Number.MAX_SAFE_INTEGER,
@@ -229,13 +166,13 @@ export async function* iterateLogs(ctx: ServiceContext, runId: number, req: Logs
 
 /**
  * Polls for new log entries until the run is terminal, handing each batch to `onEntries`.
- * Returns the run's final status.
+ * Returns the last page read (the run's final status, without its entries).
  */
 export async function followLogs(
   ctx: ServiceContext,
   runId: number,
   opts: {skip?: number; intervalMs?: number; signal?: AbortSignal; onEntries: (entries: AgentRunLog[]) => void},
-): Promise<string | null | undefined> {
+): Promise<AgentRunWithLogs> {
   const client = ctx.client()
   const orgId = ctx.orgId()
   let seen = opts.skip ?? 0
@@ -246,7 +183,7 @@ export async function followLogs(
       seen += page.logs.length
       if (page.logs.length === API_MAX_PAGE) continue
     }
-    if (isTerminal(page.status)) return page.status
+    if (isTerminal(page.status)) return {...page, logs: []}
     await sleep(opts.intervalMs ?? 2000, opts.signal)
   }
 }

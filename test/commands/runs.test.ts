@@ -197,11 +197,11 @@ describe('list', () => {
     expect(both.code).to.equal(2)
   })
 
-  it('prints an aligned table with id, status, created, repo/pr and summary', async () => {
+  it('prints an aligned table with id, status, created, repo, pr, about and summary', async () => {
     const res = await runCli(['list', '--limit', '3'], {env: api.env()})
     expect(res.code).to.equal(0)
     const lines = res.stdout.trimEnd().split('\n')
-    expect(lines[0]).to.match(/^ID\s+STATUS\s+CREATED\s+REPO\/PR\s+SUMMARY$/)
+    expect(lines[0]).to.match(/^ID\s+STATUS\s+CREATED\s+REPO\s+PR\s+ABOUT\s+SUMMARY$/)
     expect(lines).to.have.length(4)
     const statusCol = lines[0].indexOf('STATUS')
     for (const l of lines.slice(1)) expect(l.slice(statusCol)).to.match(/^[A-Za-z_]/)

@@ -109,7 +109,8 @@ describe('get from the local run state', () => {
     const offline = await runCli(['get', String(run.id)], {
       env: {...env, CODEGEN_API_BASE_URL: 'http://127.0.0.1:9', CODEGENAPI_RETRY_BASE_MS: '1'},
     })
-    expect(offline.code, offline.stderr).to.equal(0)
+    // Shown, said on stderr, and never exit 0 (F-35): 1 when the API cannot be reached.
+    expect(offline.code, offline.stderr).to.equal(1)
     expect(offline.stdout).to.contain(`Agent run ${run.id}`).and.to.contain('COMPLETE')
     expect(offline.stderr).to.contain('local run state')
     const unknown = await runCli(['get', '424242'], {

@@ -77,8 +77,10 @@ describe('run state store', () => {
     expect(store.list()).to.deep.equal([])
     expect(logs.join('\n')).to.include(`Cannot read the state file ${file}`)
     store.put(record(3))
-    await store.flush()
-    expect(logs.join('\n')).to.include(`Could not write the state file ${file}`)
+    let failure: Error | undefined
+    await store.flush().catch((error: Error) => (failure = error))
+    expect(failure?.message).to.include(`Could not write the state file ${file}`)
+    expect(fs.readdirSync(path.dirname(file)), 'no temporary or lock file left').to.deep.equal(['runs.json'])
   })
 
   it('merges with what another process wrote meanwhile, record by record', async () => {

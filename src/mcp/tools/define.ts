@@ -1,5 +1,6 @@
 import {z} from 'zod'
 import type {ServiceContext} from '../../services/context.js'
+import type {RunLifecycle} from '../../services/lifecycle.js'
 import type {RunMonitor} from '../../services/monitor.js'
 import type {RunRecord} from '../../services/state.js'
 
@@ -11,6 +12,8 @@ export interface ToolContext {
   /** A service context with the configuration as it is now (a token set meanwhile is used). */
   context(): Promise<ServiceContext>
   monitor: RunMonitor
+  /** Every run step (start, resume, get, wait, watch) goes through the lifecycle the CLI uses too. */
+  lifecycle: RunLifecycle
   /** Aborted when the client cancels the call or its deadline passes. */
   signal: AbortSignal
   /** When the answer is due (ms since epoch): hosts drop calls that take too long. */

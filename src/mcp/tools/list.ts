@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {listRuns} from '../../services/runs.js'
+import {listRuns, MAX_FILTER_PAGES} from '../../services/run-list.js'
 import * as S from '../shapes.js'
 import {tool, READ} from './define.js'
 
@@ -21,15 +21,17 @@ export const listTool = tool({
   output: {runs: z.array(S.RunListItemOut), count: z.number().int().min(0).max(100)},
   annotations: {title: 'List agent runs', ...READ},
   async run({status, repo, limit, user_id, source_type}, tc) {
-    const runs = (await listRuns(await tc.context(), {status, repo, limit, userId: user_id, sourceType: source_type})).map(S.runListItem)
-    const text = runs.length
-      ? runs
-          .map(
-            (r) =>
-              `${r.id} ${r.status}${r.repo ? ` ${r.repo}` : ''}${r.created_at ? ` ${r.created_at}` : ''}${r.summary ? ` — ${r.summary.slice(0, 120)}` : ''}`,
-          )
-          .join('\n')
-      : 'No agent runs match.'
-    return {data: {runs, count: runs.length}, text}
+    const listed = await listRuns(await tc.context(), {status, repo, limit, userId: user_id, sourceType: source_type})
+    // The same repository rule as the CLI's table, and what was seen updates the local state.
+    const records = await tc.lifecycle.observeAll(listed.runs)
+    const runs = listed.runs.map((run, i) => S.runListItem(run, {repos: listed.repos, record: records[i]}))
+    const lines = runs.map(
+      (r) =>
+        `${r.id} ${r.status}${r.repo ? ` ${r.repo}` : ''}${r.created_at ? ` ${r.created_at}` : ''}${r.title ? ` — ${r.title.slice(0, 120)}` : r.summary ? ` — ${r.summary.slice(0, 120)}` : ''}`,
+    )
+    if (listed.capped)
+      lines.push(`Stopped after the newest ${MAX_FILTER_PAGES * 100} runs: older runs were not searched (narrow with user_id or source_type).`)
+    if (runs.length === 0) lines.unshift('No agent runs match.')
+    return {data: {runs, count: runs.length}, text: lines.join('\n')}
   },
 })

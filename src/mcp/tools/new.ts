@@ -1,4 +1,3 @@
-import {createRun} from '../../services/runs.js'
 import * as S from '../shapes.js'
 import {tool, START} from './define.js'
 import {newRunInput, newRunRequest, startedOutput, startedText} from './inputs.js'
@@ -11,9 +10,9 @@ export const newTool = tool({
   output: startedOutput,
   annotations: {title: 'Start an agent run', ...START},
   async run(args, tc) {
-    const {run} = await createRun(await tc.context(), newRunRequest(args), {signal: tc.signal})
-    const record = tc.monitor.watch(run)
-    const out = S.runOut(run)
+    const {created, record} = await tc.lifecycle.start(newRunRequest(args), {signal: tc.signal})
+    const run = created.run
+    const out = S.runOut(run, S.MAX_TEXT, {record})
     return {data: {...out, watching: record.watched}, text: startedText(out, 'Started')}
   },
 })

@@ -1,5 +1,4 @@
 import {z} from 'zod'
-import {resumeRun} from '../../services/runs.js'
 import {MAX_PROMPT_CHARS} from '../../services/tasks.js'
 import * as S from '../shapes.js'
 import {tool, START} from './define.js'
@@ -18,9 +17,8 @@ export const resumeTool = tool({
   output: startedOutput,
   annotations: {title: 'Resume an agent run', ...START},
   async run({agent_run_id, query, task, images}, tc) {
-    const run = await resumeRun(await tc.context(), {runId: agent_run_id, query, task, images}, {signal: tc.signal})
-    const record = tc.monitor.watch(run, {resumed: true})
-    const out = S.runOut(run)
+    const {run, record} = await tc.lifecycle.resume({runId: agent_run_id, query, task, images}, {signal: tc.signal})
+    const out = S.runOut(run, S.MAX_TEXT, {record})
     return {data: {...out, watching: record.watched}, text: startedText(out, 'Resumed')}
   },
 })

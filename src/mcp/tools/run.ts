@@ -1,4 +1,3 @@
-import {createRun} from '../../services/runs.js'
 import {isComplete} from '../../services/status.js'
 import * as S from '../shapes.js'
 import {taskTool, START} from './define.js'
@@ -12,8 +11,7 @@ export const runTool = taskTool({
   output: S.RunOut.shape,
   annotations: {title: 'Run an agent to completion (task)', ...START},
   async start(args, tc) {
-    const {run} = await createRun(await tc.context(), newRunRequest(args), {signal: tc.signal})
-    return tc.monitor.watch(run)
+    return (await tc.lifecycle.start(newRunRequest(args), {signal: tc.signal})).record
   },
   finish(record) {
     const out = S.runOut(record)

@@ -1,7 +1,5 @@
 import {z} from 'zod'
-import {getRun} from '../../services/runs.js'
-import type {RunRecord} from '../../services/state.js'
-import {isComplete, isTerminal} from '../../services/status.js'
+import {isComplete, isTerminal} from '../../domain/run.js'
 import * as S from '../shapes.js'
 import {tool, READ} from './define.js'
 import {agentRunId} from './inputs.js'
@@ -25,28 +23,30 @@ export const waitForAgentRunTool = tool({
     const started = Date.now()
     const total = timeout_seconds
     const elapsed = () => Math.round((Date.now() - started) / 100) / 10
-    const first = await getRun(await tc.context(), agent_run_id, tc.signal)
-    let record: RunRecord | undefined
+    const first = await tc.lifecycle.get(agent_run_id, {signal: tc.signal, fallback: false})
+    let run = first.run
+    let record = first.record
     // A run the monitor still follows (e.g. just resumed, showing its old status) is waited for.
-    let finished = isTerminal(first.status) && !tc.monitor.isWatched(first.id)
-    tc.progress(elapsed(), total, `Agent run ${first.id} is ${first.status ?? 'UNKNOWN'}`)
+    let finished = isTerminal(run.status) && !tc.monitor.isWatched(run.id)
+    tc.progress(elapsed(), total, `Agent run ${run.id} is ${run.status ?? 'UNKNOWN'}`)
     if (!finished) {
-      // Answer by the deadline even when asked to wait longer.
+      // The lifecycle's one waiting engine (the monitor), as `--wait` in the CLI; answer by the deadline.
       const left = Math.min(started + timeout_seconds * 1000, tc.deadline - 500) - Date.now()
-      const waited = await tc.monitor.waitFor(first, {
+      const waited = await tc.lifecycle.wait(run, {
         timeoutMs: left,
         signal: tc.signal,
         onPoll: (r) => tc.progress(Math.min(elapsed(), total), total, `Agent run ${r.id} is ${r.status ?? 'UNKNOWN'}`),
       })
+      run = waited.run
       record = waited.record
       finished = waited.finished
     }
-    const run = S.runOut(record ?? first)
+    const out = S.runOut(run, S.MAX_TEXT, {record})
     const seconds = elapsed()
     const timedOut = !finished && !tc.signal.aborted
     const lead = finished
-      ? `Agent run ${run.id} finished: ${run.status}${isComplete(run.status) ? '' : ' (it did not complete)'}.`
-      : `Agent run ${run.id} is still ${run.status} after ${Math.round(seconds)} s. Call codegenapi_wait_for_agent_run again to keep waiting, or subscribe to ${run.resource_uri}.`
-    return {data: {run, finished, timed_out: timedOut, waited_seconds: seconds}, text: S.runText(run, lead)}
+      ? `Agent run ${out.id} finished: ${out.status}${isComplete(out.status) ? '' : ' (it did not complete)'}.`
+      : `Agent run ${out.id} is still ${out.status} after ${Math.round(seconds)} s. Call codegenapi_wait_for_agent_run again to keep waiting, or subscribe to ${out.resource_uri}.`
+    return {data: {run: out, finished, timed_out: timedOut, waited_seconds: seconds}, text: S.runText(out, lead)}
   },
 })

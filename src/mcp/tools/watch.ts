@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {getRun} from '../../services/runs.js'
+import {parentOf} from '../../domain/run.js'
 import * as S from '../shapes.js'
 import {tool, READ} from './define.js'
 import {agentRunId} from './inputs.js'
@@ -25,7 +25,8 @@ export const watchTool = tool({
   },
   annotations: {title: 'Watched agent runs', ...READ},
   async run({agent_run_id}, tc) {
-    if (agent_run_id !== undefined) tc.monitor.watch(await getRun(await tc.context(), agent_run_id, tc.signal))
+    // Followed to be read: watching a run never leads to a parent report (F-4).
+    if (agent_run_id !== undefined) tc.lifecycle.follow((await tc.lifecycle.get(agent_run_id, {signal: tc.signal, fallback: false})).run)
     const runs = tc.monitor.store
       .list()
       .filter((r) => r.watched || r.parent_run_id || tc.monitor.isWatched(r.id))
@@ -36,7 +37,7 @@ export const watchTool = tool({
         watched: tc.monitor.isWatched(r.id),
         repo: r.repo ?? undefined,
         web_url: r.web_url ?? undefined,
-        parent_run_id: r.parent_run_id ?? undefined,
+        parent_run_id: parentOf(r),
         parent_report: r.parent_report,
       }))
     const text = runs.length
