@@ -184,6 +184,30 @@ describe('lifecycle: the state file', () => {
   })
 })
 
+describe('lifecycle: the repository cache', () => {
+  const api = useFakeApi({runDurationMs: 60_000})
+  const cacheFile = (home: string) => {
+    const dir = path.join(home, '.cache', 'codegenapi')
+    return path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('repos-'))!)
+  }
+  const creates = () => api.fake().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/agent/run'))
+
+  it('F-69: malformed cache entries are dropped, and a cache from the future is not believed', async () => {
+    const repo = api.fake().repos[2]
+    expect((await runCli(['new', '--repo', repo.full_name, '-q', 'x'], {env: api.env()})).code).to.equal(0)
+    const file = cacheFile(api.box().home)
+    const poisoned = {
+      at: Date.now() + 86_400_000,
+      repos: [null, {id: '3001; rm', full_name: repo.full_name}, {id: 3001, full_name: 42}, {id: -1, full_name: repo.full_name}],
+    }
+    fs.writeFileSync(file, JSON.stringify(poisoned))
+    const res = await runCli(['new', '--repo', repo.full_name, '-q', 'again'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(res.stderr).not.to.contain('Cannot read properties')
+    expect(creates().at(-1)!.body.repo_id).to.equal(repo.id)
+  })
+})
+
 describe('lifecycle: logs --follow', () => {
   const api = useFakeApi({runDurationMs: 300, outcome: 'FAILED'})
 
