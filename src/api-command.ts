@@ -89,7 +89,8 @@ export abstract class ApiCommand extends BaseCommand {
       spinner.stop()
       await lc.close()
     }
-    if (result.missing) throw new CodegenError('not_found', `Agent run ${runId} was not found.`, {hint: 'See your runs with `codegenapi list`.'})
+    if (result.missing)
+      throw new CodegenError('not_found', `Agent run ${runId} was not found.`, {hint: 'See your runs with `codegenapi list`.'})
     this.out(runDetail(result.run, this.style))
     if (result.timedOut) this.note(`Timed out after ${timeout}: agent run ${runId} is still ${oneLine(result.run.status ?? 'unknown')}.`)
     process.exitCode = result.timedOut ? 124 : finalExitCode(result.run.status)

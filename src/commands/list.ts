@@ -23,7 +23,11 @@ Statuses (case-insensitive, comma-separated): active/running, pending, complete/
     repo: Flags.string({char: 'r', description: 'Only runs on this repository (OWNER/NAME, or NAME)'}),
     limit: limitFlag(20, 'Maximum number of runs'),
     mine: Flags.boolean({description: 'Only runs started by you', exclusive: ['user-id', 'user']}),
-    'user-id': Flags.custom<number>({description: 'Only runs started by this user id', parse: positiveInt('--user-id'), exclusive: ['user']})(),
+    'user-id': Flags.custom<number>({
+      description: 'Only runs started by this user id',
+      parse: positiveInt('--user-id'),
+      exclusive: ['user'],
+    })(),
     user: Flags.string({description: 'Only runs started by this user (GitHub login)'}),
     'source-type': Flags.string({description: 'Only runs from this source (API, GITHUB, SLACK, LINEAR, ...)'}),
   }
@@ -58,7 +62,9 @@ Statuses (case-insensitive, comma-separated): active/running, pending, complete/
     const scanned = listing.scanned()
     if (table && count === 0) this.log('No agent runs match.')
     if (scanned.capped) {
-      this.note(`Searched the newest ${scanned.runs} agent runs and stopped: ${count} matched. Narrow with --user, --mine or --source-type to reach older runs.`)
+      this.note(
+        `Searched the newest ${scanned.runs} agent runs and stopped: ${count} matched. Narrow with --user, --mine or --source-type to reach older runs.`,
+      )
     } else if (count >= flags.limit && scanned.more && !this.jsonEnabled()) {
       this.note(`${count} shown; --limit ${Math.max(flags.limit * 5, 100)} for more.`)
     }

@@ -8,7 +8,8 @@ import {oneLine} from '../output/sanitize.js'
 
 export default class Logs extends ApiCommand {
   static override summary = "Show an agent run's logs: time, message type, tool and thought."
-  static override description = 'With --follow, prints new entries until the run finishes, then exits like `watch`: 0 COMPLETE, 6 another final status.'
+  static override description =
+    'With --follow, prints new entries until the run finishes, then exits like `watch`: 0 COMPLETE, 6 another final status.'
   static override examples = [
     '<%= config.bin %> logs 11745',
     '<%= config.bin %> logs 11745 --follow',
@@ -55,9 +56,9 @@ export default class Logs extends ApiCommand {
     }
     // The status seen updates the run's record, if the local state has one (F-32).
     if (last) {
-      const {logs: _entries, ...run} = last
+      const run: AgentRun = {...last, logs: undefined}
       const {recordSeen} = await import('../services/observe.js')
-      await recordSeen(ctx.env, [run as AgentRun], {log: (_level, message) => this.warn(message)})
+      await recordSeen(ctx.env, [run], {log: (_level, message) => this.warn(message)})
     }
     return collected
   }

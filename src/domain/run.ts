@@ -151,8 +151,7 @@ export type RepoNames = ReadonlyMap<number, string>
 const NAME_KEYS = ['repo', 'repository', 'repo_full_name', 'full_name', 'repo_name'] as const
 const PR_REPO = /^https:\/\/github\.com\/([^/\s]+\/[^/\s]+)\/pull\/(\d+)/i
 
-const metadataOf = (run: AgentRun): Record<string, unknown> =>
-  run.metadata && typeof run.metadata === 'object' ? (run.metadata as Record<string, unknown>) : {}
+const metadataOf = (run: AgentRun): Record<string, unknown> => (run.metadata && typeof run.metadata === 'object' ? run.metadata : {})
 
 /** The repo_id a run was started with (its metadata), if valid. */
 export const repoIdOf = (run: AgentRun): number | undefined => validId(metadataOf(run).repo_id)
@@ -170,7 +169,7 @@ export function prRef(url: string | null | undefined): {repo: string; number: nu
 export function repoNamesOf(run: AgentRun, opts: {repos?: RepoNames; record?: RunRecord} = {}): string[] {
   const m = metadataOf(run)
   const names: string[] = []
-  for (const key of NAME_KEYS) if (typeof m[key] === 'string' && (m[key] as string).trim()) names.push((m[key] as string).trim())
+  for (const key of NAME_KEYS) if (typeof m[key] === 'string' && m[key].trim()) names.push(m[key].trim())
   const repoId = validId(m.repo_id)
   const byId = repoId !== undefined ? opts.repos?.get(repoId) : undefined
   if (byId) names.push(byId)
@@ -183,8 +182,7 @@ export function repoNamesOf(run: AgentRun, opts: {repos?: RepoNames; record?: Ru
 }
 
 /** The repository a run is on (OWNER/NAME), or undefined when nothing says. */
-export const repoOf = (run: AgentRun, opts: {repos?: RepoNames; record?: RunRecord} = {}): string | undefined =>
-  repoNamesOf(run, opts)[0]
+export const repoOf = (run: AgentRun, opts: {repos?: RepoNames; record?: RunRecord} = {}): string | undefined => repoNamesOf(run, opts)[0]
 
 /** What `--repo` asks for: OWNER/NAME (or NAME), and the repo_ids of the repositories it names. */
 export interface RepoTarget {

@@ -65,10 +65,7 @@ export const RunOut = z.object({
     .max(MAX_ID)
     .optional()
     .describe('The run this one reports to when it finishes (only when it was started here with a parent).'),
-  stale: z
-    .boolean()
-    .optional()
-    .describe('True when the API could not be asked and this is the run as last seen (see last_seen and note).'),
+  stale: z.boolean().optional().describe('True when the API could not be asked and this is the run as last seen (see last_seen and note).'),
   last_seen: z.string().optional().describe('With stale: when the run was last seen (ISO 8601).'),
   note: z.string().optional().describe('With stale: why the API could not answer.'),
   resource_uri: z.string().describe('MCP resource of this run: read it, or subscribe to it to be told when it changes.'),
@@ -103,7 +100,7 @@ export interface RunKnowledge {
 export function runOut(run: AgentRun | RunRecord, maxText = MAX_TEXT, known: RunKnowledge = {}): RunOutT {
   const isRecord = 'watched_since' in run
   const record = isRecord ? (run as RunRecord) : known.record
-  const prs = isRecord ? (run as RunRecord).prs : ((run as AgentRun).github_pull_requests ?? [])
+  const prs = isRecord ? (run as RunRecord).prs : (run.github_pull_requests ?? [])
   const result = clip(run.result, maxText)
   return defined({
     id: run.id,
@@ -112,14 +109,14 @@ export function runOut(run: AgentRun | RunRecord, maxText = MAX_TEXT, known: Run
     web_url: run.web_url ?? undefined,
     created_at: run.created_at ?? undefined,
     source_type: run.source_type ?? undefined,
-    repo: (isRecord ? record?.repo : repoOf(run as AgentRun, {record, repos: known.repos})) ?? undefined,
+    repo: (isRecord ? record?.repo : repoOf(run, {record, repos: known.repos})) ?? undefined,
     summary: clip(run.summary, maxText).text,
     result: result.text,
     result_truncated: result.clipped || undefined,
     pull_requests: prs.map((pr) =>
       defined({title: pr.title ?? undefined, url: pr.url ?? undefined, branch: pr.head_branch_name ?? undefined}),
     ),
-    title: (isRecord ? undefined : titleOf(run as AgentRun)) ?? record?.title ?? undefined,
+    title: (isRecord ? undefined : titleOf(run)) ?? record?.title ?? undefined,
     parent_run_id: parentOf(record),
     resource_uri: runUri(run.id),
   })

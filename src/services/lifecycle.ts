@@ -1,16 +1,7 @@
 import path from 'node:path'
 import {CodegenError} from '../api/errors.js'
 import type {AgentRun} from '../api/schemas.js'
-import {
-  isTerminal,
-  observedRecord,
-  recordDiffers,
-  recordFromRun,
-  runFromRecord,
-  validId,
-  type RepoNames,
-  type RunRecord,
-} from '../domain/run.js'
+import {observedRecord, recordDiffers, recordFromRun, runFromRecord, validId, type RepoNames, type RunRecord} from '../domain/run.js'
 import type {ServiceContext} from './context.js'
 import {monitorIntervalFromEnv, RunMonitor, type RunUpdate} from './monitor.js'
 import {ParentReporter} from './parents.js'
@@ -140,7 +131,9 @@ export class RunLifecycle {
 
   /** Writes the record now; a failure is said (on stderr in the CLI), naming the run (F-65). The run exists either way. */
   private async commit(id: number): Promise<void> {
-    await this.store.flush().catch((error: Error) => this.log('warning', `Could not record run ${id} in the local run state: ${error.message}`))
+    await this.store
+      .flush()
+      .catch((error: Error) => this.log('warning', `Could not record run ${id} in the local run state: ${error.message}`))
   }
 
   // --- get ----------------------------------------------------------------------------------------
@@ -191,7 +184,8 @@ export class RunLifecycle {
     const known = this.store.get(id)
     const waited = await this.monitor.waitFor(runOrId, opts)
     // A CLI wait that ends early leaves a run it did not know unwatched: a later `watch` is not its heir.
-    if (opts.keepWatching === false && !known?.watched && !waited.finished && !waited.missing) this.monitor.unwatch(id, 'waited for, not watched')
+    if (opts.keepWatching === false && !known?.watched && !waited.finished && !waited.missing)
+      this.monitor.unwatch(id, 'waited for, not watched')
     await this.store.flush().catch((error: Error) => this.log('warning', error.message))
     const run = this.monitor.lastRun(id) ?? runFromRecord(waited.record)
     return {...waited, run, timedOut: !waited.finished && !waited.missing && !opts.signal?.aborted}

@@ -159,7 +159,8 @@ export class RunMonitor {
     record = {...record, watched: !terminal, note: undefined, ...(previous?.watched || terminal ? {} : {watched_since: now.toISOString()})}
     record = this.store.put(record)
     const statusChanged = !previous || normaliseStatus(previous.status) !== normaliseStatus(record.status)
-    if (statusChanged) this.emit({record, previousStatus: previous?.status ?? null, statusChanged: true, terminal, added: !previous, reporting})
+    if (statusChanged)
+      this.emit({record, previousStatus: previous?.status ?? null, statusChanged: true, terminal, added: !previous, reporting})
     if (!terminal && !this.stopped) {
       this.sched.set(id, {due: Date.now() + this.intervalMs, interval: this.intervalMs, grace, reporting})
       this.kick()
@@ -411,7 +412,14 @@ export class RunMonitor {
     const stored = this.store.put(record)
     for (const fn of this.pollListeners) fn(stored)
     if (changed)
-      this.emit({record: stored, previousStatus: previous?.status ?? null, statusChanged, terminal, added: !previous, reporting: s.reporting})
+      this.emit({
+        record: stored,
+        previousStatus: previous?.status ?? null,
+        statusChanged,
+        terminal,
+        added: !previous,
+        reporting: s.reporting,
+      })
   }
 
   private emit(update: RunUpdate): void {

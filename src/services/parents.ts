@@ -60,7 +60,9 @@ export class ParentReporter {
   private async settle(childId: number, outcome: 'sent' | 'undeliverable', note: string): Promise<void> {
     const file = this.claimFile(childId)
     await fs
-      .writeFile(file, JSON.stringify({child: childId, pid: process.pid, outcome, note, at: new Date().toISOString()}) + '\n', {mode: 0o600})
+      .writeFile(file, JSON.stringify({child: childId, pid: process.pid, outcome, note, at: new Date().toISOString()}) + '\n', {
+        mode: 0o600,
+      })
       .catch((error) => this.log('warning', `Could not record the report of run ${childId} in ${file}: ${(error as Error).message}`))
   }
 

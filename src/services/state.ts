@@ -156,7 +156,7 @@ export class StateStore {
       })
     } catch (error) {
       for (const id of mine) this.dirty.add(id)
-      throw new Error(`Could not write the state file ${this.file}: ${(error as Error).message}`)
+      throw new Error(`Could not write the state file ${this.file}: ${(error as Error).message}`, {cause: error})
     }
   }
 

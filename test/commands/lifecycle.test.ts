@@ -188,7 +188,10 @@ describe('lifecycle: the repository cache', () => {
   const api = useFakeApi({runDurationMs: 60_000})
   const cacheFile = (home: string) => {
     const dir = path.join(home, '.cache', 'codegenapi')
-    return path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('repos-'))!)
+    return path.join(
+      dir,
+      fs.readdirSync(dir).find((f) => f.startsWith('repos-'))!,
+    )
   }
   const creates = () => api.fake().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/agent/run'))
 
@@ -230,7 +233,10 @@ describe('lifecycle: parent reports across processes', () => {
     const child = parseJson(await runCli(['new', '--parent', String(parent.id), '--query', 'child', '--json'], {env: env()}))
     // Both watchers check the parent at about the same time: each sees it COMPLETE.
     api.fake().inject({method: 'GET', path: new RegExp(`/agent/run/${parent.id}$`), kind: 'delay', delayMs: 400, times: 2})
-    const [w1, w2] = await Promise.all([runCli(['watch', '--timeout', '20s'], {env: env()}), runCli(['watch', '--timeout', '20s'], {env: env()})])
+    const [w1, w2] = await Promise.all([
+      runCli(['watch', '--timeout', '20s'], {env: env()}),
+      runCli(['watch', '--timeout', '20s'], {env: env()}),
+    ])
     expect(w1.code, w1.stderr).to.equal(0)
     expect(w2.code, w2.stderr).to.equal(0)
     expect(resumesOf(parent.id)).to.have.length(1)

@@ -30,7 +30,9 @@ export const listTool = tool({
         `${r.id} ${r.status}${r.repo ? ` ${r.repo}` : ''}${r.created_at ? ` ${r.created_at}` : ''}${r.title ? ` — ${r.title.slice(0, 120)}` : r.summary ? ` — ${r.summary.slice(0, 120)}` : ''}`,
     )
     if (listed.capped)
-      lines.push(`Stopped after the newest ${MAX_FILTER_PAGES * 100} runs: older runs were not searched (narrow with user_id or source_type).`)
+      lines.push(
+        `Stopped after the newest ${MAX_FILTER_PAGES * 100} runs: older runs were not searched (narrow with user_id or source_type).`,
+      )
     if (runs.length === 0) lines.unshift('No agent runs match.')
     return {data: {runs, count: runs.length}, text: lines.join('\n')}
   },
