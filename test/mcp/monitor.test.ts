@@ -234,7 +234,9 @@ describe('run monitor', () => {
         }
       })
     })
-    expect(store.get(404)?.note).to.include('not found')
+    // A run that does not exist is not recorded (the state file keeps runs that exist).
+    expect(store.get(404)).to.equal(undefined)
+    expect(monitor.isWatched(404)).to.equal(false)
     expect(logs.join('\n')).to.include('Agent run 404 was not found')
   })
 
