@@ -301,6 +301,14 @@ describe('lifecycle: get and list show what a run is about and where', () => {
     expect(none.stderr).to.contain('No user nobody-here-xyz')
   })
 
+  it('list says when more runs exist than --limit shows', async () => {
+    const res = await runCli(['list', '--limit', '3'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(res.stderr).to.contain('3 shown; --limit 100 for more.')
+    const all = await runCli(['list', '--limit', '1000'], {env: api.env()})
+    expect(all.stderr).not.to.contain('shown;')
+  })
+
   it('list has a column with what each run was about (its title)', async () => {
     api.fake().addRun({status: 'ACTIVE', metadata: {title: 'Add retry logic to the client\nmore lines'}})
     const res = await runCli(['list', '--limit', '1'], {env: api.env()})
