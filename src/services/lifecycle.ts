@@ -182,7 +182,16 @@ export class RunLifecycle {
     await this.context()
     const id = typeof runOrId === 'number' ? runOrId : runOrId.id
     const known = this.store.get(id)
-    const waited = await this.monitor.waitFor(runOrId, opts)
+    const waited = await this.monitor.waitFor(runOrId, {
+      ...opts,
+      // A CLI wait stops at an error the API will not get over by waiting (no network, no token), as
+      // before; a rate limit is waited out. A server keeps trying: its clients ask again.
+      giveUpOn: opts.keepWatching === false ? (error) => !(error instanceof CodegenError && error.kind === 'rate_limit') : undefined,
+    })
+    if (waited.error !== undefined) {
+      if (!known?.watched) this.monitor.unwatch(id, 'waited for, not watched')
+      throw waited.error
+    }
     // A CLI wait that ends early leaves a run it did not know unwatched: a later `watch` is not its heir.
     if (opts.keepWatching === false && !known?.watched && !waited.finished && !waited.missing)
       this.monitor.unwatch(id, 'waited for, not watched')

@@ -73,6 +73,7 @@ export class RunMonitor {
   private readonly updateListeners = new Set<(u: RunUpdate) => void>()
   private readonly pollListeners = new Set<(r: RunRecord) => void>()
   private readonly stopListeners = new Set<() => void>()
+  private readonly errorListeners = new Set<(error: unknown, ids: number[]) => void>()
   /** Runs the API said do not exist (since they were last asked to be watched). */
   private readonly missing = new Set<number>()
   /** Each watched run as the API last returned it: what `watch --json` prints (F-44). */
@@ -195,8 +196,15 @@ export class RunMonitor {
    */
   waitFor(
     runOrId: AgentRun | number,
-    opts: {timeoutMs: number; signal?: AbortSignal; onPoll?: (r: RunRecord) => void; reporting?: boolean},
-  ): Promise<{record: RunRecord; finished: boolean; missing: boolean}> {
+    opts: {
+      timeoutMs: number
+      signal?: AbortSignal
+      onPoll?: (r: RunRecord) => void
+      reporting?: boolean
+      /** Ends the wait with this error when a poll of the run fails and it returns true (a CLI --wait). */
+      giveUpOn?: (error: unknown) => boolean
+    },
+  ): Promise<{record: RunRecord; finished: boolean; missing: boolean; error?: Error}> {
     const record = this.watch(runOrId, {reporting: opts.reporting})
     const id = record.id
     if (!this.sched.has(id) || this.stopped) {
@@ -210,17 +218,26 @@ export class RunMonitor {
       this.kick()
     }
     return new Promise((resolve) => {
+      let failure: Error | undefined
       const finish = (finished: boolean) => {
         clearTimeout(timer)
         offPoll()
+        this.errorListeners.delete(onError)
         this.stopListeners.delete(onStop)
         opts.signal?.removeEventListener('abort', onAbort)
         const left = (this.waiters.get(id) ?? 1) - 1
         if (left > 0) this.waiters.set(id, left)
         else this.waiters.delete(id)
         const missing = this.missing.has(id)
-        resolve({record: this.store.get(id) ?? record, finished: finished && !missing, missing})
+        resolve({record: this.store.get(id) ?? record, finished: finished && !missing, missing, error: failure})
       }
+      const onError = (error: unknown, ids: number[]) => {
+        if (!ids.includes(id) || !opts.giveUpOn?.(error)) return
+        // What the client throws is always an Error (a CodegenError, mostly).
+        failure = error instanceof Error ? error : new Error(String(error))
+        finish(false)
+      }
+      if (opts.giveUpOn) this.errorListeners.add(onError)
       const offPoll = this.onPoll((r) => {
         if (r.id !== id) return
         opts.onPoll?.(r)
@@ -307,6 +324,7 @@ export class RunMonitor {
       const e = error as CodegenError
       this.problem(`Run monitor paused: ${e.message}${e.hint ? ` ${e.hint}` : ''}`)
       this.postpone(due, this.maxIntervalMs)
+      this.tellError(error, due)
       return undefined
     }
     const client = ctx.client()
@@ -433,7 +451,12 @@ export class RunMonitor {
   }
 
   /** A failed request: every due run stays watched and is tried again later, the interval backed off. */
+  private tellError(error: unknown, ids: number[]): void {
+    for (const fn of [...this.errorListeners]) fn(error, ids)
+  }
+
   private failed(error: unknown, due: number[]): void {
+    this.tellError(error, due)
     const e = error as CodegenError
     this.problem(`Run monitor: ${e.message}${e.hint ? ` ${e.hint}` : ''} Watched runs are checked again later.`)
     for (const id of due) {

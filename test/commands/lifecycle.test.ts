@@ -97,6 +97,13 @@ describe('lifecycle: the state follows what commands see', () => {
     }
   })
 
+  it('--wait gives up at once, exit 1, when the API cannot be reached (it does not wait for nothing)', async () => {
+    const offline = api.env({CODEGEN_API_BASE_URL: 'http://127.0.0.1:9', CODEGENAPI_RETRY_BASE_MS: '1'})
+    const res = await runCli(['get', '7059', '--wait', '--timeout', '10m'], {env: offline})
+    expect(res.code, res.stderr).to.equal(1)
+    expect(res.stderr).to.contain('Could not reach')
+  })
+
   it('F-41: a resumed run is recorded as watched even while the API shows its old final status', async () => {
     const run = api.fake().runs.find((r) => r.status === 'COMPLETE')!
     const body = {...run, github_pull_requests: run.github_pull_requests ?? [], creator_id: undefined}
