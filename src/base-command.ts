@@ -1,7 +1,8 @@
 import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import type * as Interfaces from '@oclif/core/interfaces'
-import {ExitCode, isCodegenError} from './api/errors.js'
+import {isCodegenError} from './api/errors.js'
+import {ExitCode, errorJson, exitCodeFor} from './cli/exit-codes.js'
 import type {DebugLog} from './api/client.js'
 import {detectStyle, paint, type OutputStyle} from './output/format.js'
 import {extractJsonFields, pickFields} from './output/fields.js'
@@ -92,8 +93,8 @@ export abstract class BaseCommand extends Command {
     let code: number
     let body: Record<string, unknown>
     if (isCodegenError(err)) {
-      code = err.exitCode
-      body = err.toJSON()
+      code = exitCodeFor(err)
+      body = errorJson(err)
       if (debug && err.detail) body.detail = err.detail
     } else if (err.oclif?.exit !== undefined && !isExitError(err)) {
       // oclif's own parse and usage errors.

@@ -2,7 +2,7 @@ import http from 'node:http'
 import https from 'node:https'
 import type {Got} from 'got'
 import type * as z from 'zod/mini'
-import {CodegenError, kindForStatus} from './errors.js'
+import {CodegenError, kindForStatus, type NextStep} from './errors.js'
 import {RateLimiter, sleep, type Bucket} from './rate-limiter.js'
 import {redactSecret} from './redact.js'
 import * as S from './schemas.js'
@@ -25,10 +25,24 @@ export interface ClientOptions {
 
 /**
  * `idempotent`: safe to send again after any transient failure.
- * `create`: sending twice may start two paid agent runs, so it is repeated only when the server
- * certainly did not act on it (a 429, or a connection that was never established).
+ * `create` / `resume`: sending twice may start or resume a paid agent run twice, so they are repeated
+ * only when the server certainly did not act (a 429, or a connection that was never established), and
+ * any answer that does not say what happened is an unknown outcome, never a plain failure.
  */
-type RetryPolicy = 'idempotent' | 'create'
+type RetryPolicy = 'idempotent' | 'create' | 'resume'
+
+/** Set while a create or resume is on the wire: stopping then no longer un-sends it. */
+export interface Flight {
+  sending: boolean
+}
+
+/** How a create or resume is sent: `signal` stops it while it waits (limiter, backoff), never once it is on the wire. */
+export interface SendOptions {
+  signal?: AbortSignal
+  /** Cuts the request even on the wire (the outcome is then unknown). */
+  cut?: AbortSignal
+  flight?: Flight
+}
 
 interface RequestSpec<T> {
   method: 'GET' | 'POST'
@@ -39,12 +53,19 @@ interface RequestSpec<T> {
   bucket?: Bucket
   policy?: RetryPolicy
   signal?: AbortSignal
+  cut?: AbortSignal
+  flight?: Flight
 }
 
 // Errors raised before a single byte reached the server: retrying cannot duplicate anything.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'])
+// Refused by Node before anything was sent, and refused again on every try: a header value (the
+// token) with a character HTTP does not allow.
+const LOCAL_CODES = new Set(['ERR_INVALID_CHAR', 'ERR_INVALID_HEADER_VALUE'])
 const RETRYABLE_CODES = new Set([...NOT_SENT_CODES, 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ESOCKETTIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE'])
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504])
+// A gateway's answer, not the API's: the request may have reached the API and been acted on.
+const GATEWAY_STATUS = new Set([502, 504])
 
 let gotPromise: Promise<Got> | undefined
 // got is imported on first request, so `--version`, `--help` and config commands never pay for it.
@@ -98,7 +119,7 @@ export class CodegenClient {
     return this.request({method: 'GET', path: `/v1/organizations/${orgId}/repos`, query: page, schema: S.RepoPageSchema()})
   }
 
-  createRun(orgId: number, input: S.CreateAgentRunInput, signal?: AbortSignal) {
+  createRun(orgId: number, input: S.CreateAgentRunInput, send: SendOptions = {}) {
     return this.request({
       method: 'POST',
       path: `/v1/organizations/${orgId}/agent/run`,
@@ -106,18 +127,18 @@ export class CodegenClient {
       schema: S.AgentRunSchema(),
       bucket: 'create',
       policy: 'create',
-      signal,
+      ...send,
     })
   }
 
-  resumeRun(orgId: number, input: S.ResumeAgentRunInput, signal?: AbortSignal) {
+  resumeRun(orgId: number, input: S.ResumeAgentRunInput, send: SendOptions = {}) {
     return this.request({
       method: 'POST',
       path: `/v1/organizations/${orgId}/agent/run/resume`,
       body: input,
       schema: S.AgentRunSchema(),
-      policy: 'create',
-      signal,
+      policy: 'resume',
+      ...send,
     })
   }
 
@@ -145,6 +166,7 @@ export class CodegenClient {
   async request<T>(spec: RequestSpec<T>): Promise<T> {
     const got = await loadGot()
     const {method, path, bucket = 'standard', policy = method === 'GET' ? 'idempotent' : 'create'} = spec
+    const unsafe = policy !== 'idempotent'
     const endpoint = `${method} ${path}`
     const url = this.baseUrl + path
     const searchParams = Object.fromEntries(
@@ -154,6 +176,8 @@ export class CodegenClient {
 
     for (let attempt = 1; ; attempt++) {
       await this.opts.limiter.acquire(bucket, spec.signal)
+      // Stopped while it waited: nothing was sent.
+      if (spec.signal?.aborted) throw abortReason(spec.signal)
       const started = Date.now()
       debug?.(
         `--> ${endpoint}${Object.keys(searchParams).length ? '?' + new URLSearchParams(searchParams as Record<string, string>) : ''}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
@@ -161,6 +185,7 @@ export class CodegenClient {
       let statusCode: number
       let rawBody: string
       let retryAfter: string | undefined
+      if (spec.flight) spec.flight.sending = true
       try {
         const res = await got(url, {
           method,
@@ -176,7 +201,8 @@ export class CodegenClient {
           throwHttpErrors: false,
           followRedirect: false,
           agent: agents,
-          signal: spec.signal,
+          // A create or resume on the wire is not cut off: its answer says whether a run started.
+          signal: unsafe ? spec.cut : spec.signal,
           responseType: 'text',
         })
         statusCode = res.statusCode
@@ -185,21 +211,32 @@ export class CodegenClient {
         retryAfter = res.headers['retry-after']
       } catch (error) {
         const err = error as Error & {code?: string; name: string}
-        if (spec.signal?.aborted) throw spec.signal.reason ?? err
+        if (!unsafe && spec.signal?.aborted) throw abortReason(spec.signal)
         const code = err.code ?? err.name
         const timedOut = err.name === 'TimeoutError' || code === 'ETIMEDOUT'
         debug?.(`<-- ${endpoint} failed after ${Date.now() - started} ms: ${code}`)
+        if (LOCAL_CODES.has(code)) {
+          throw new CodegenError(
+            'config',
+            `${endpoint} was not sent: a request header (the API token) holds a character HTTP does not allow (${code}).`,
+            {
+              endpoint,
+              next: {kind: 'fix_token'},
+            },
+          )
+        }
         const notSent = NOT_SENT_CODES.has(code)
-        const mayRetry = policy === 'idempotent' ? RETRYABLE_CODES.has(code) || timedOut : notSent
+        const mayRetry = unsafe ? notSent : RETRYABLE_CODES.has(code) || timedOut
         if (mayRetry && attempt <= this.opts.maxRetries) {
           await sleep(this.backoff(attempt), spec.signal)
           continue
         }
-        if (policy === 'create' && !notSent) {
-          throw new CodegenError(
-            'maybe_created',
-            `The connection failed after ${endpoint} was sent (${timedOut ? `no answer within ${this.opts.timeoutMs / 1000} s` : code}): the agent run may have been created. It was not retried, so that no second run is started.`,
-            {endpoint, hint: 'Check before trying again: codegenapi list --mine --limit 5'},
+        if (unsafe && spec.cut?.aborted) throw unknownOutcome(policy, endpoint, `Stopped after ${endpoint} was sent`)
+        if (unsafe && !notSent) {
+          throw unknownOutcome(
+            policy,
+            endpoint,
+            `The connection failed after ${endpoint} was sent (${timedOut ? `no answer within ${this.opts.timeoutMs / 1000} s` : code})`,
           )
         }
         if (timedOut) {
@@ -208,23 +245,42 @@ export class CodegenClient {
             `The Codegen API did not answer ${endpoint} within ${this.opts.timeoutMs / 1000} s (timeout).`,
             {
               endpoint,
-              hint: 'Try again later, or raise the timeout with CODEGEN_API_TIMEOUT (seconds).',
+              next: {kind: 'raise_timeout'},
             },
           )
         }
         throw new CodegenError('network', `Could not reach the Codegen API at ${this.baseUrl} (${code}).`, {
           endpoint,
-          hint: 'Check your network and the base URL (codegenapi config get base-url).',
+          next: {kind: 'check_network'},
         })
+      } finally {
+        if (spec.flight) spec.flight.sending = false
       }
 
       debug?.(`<-- ${statusCode} ${endpoint} (${Date.now() - started} ms, ${rawBody.length} bytes)`)
 
-      if (statusCode >= 200 && statusCode < 300) return this.parse(spec.schema, rawBody, endpoint, statusCode)
+      if (statusCode >= 200 && statusCode < 300) {
+        if (!unsafe) return this.parse(spec.schema, rawBody, endpoint, statusCode)
+        try {
+          return this.parse(spec.schema, rawBody, endpoint, statusCode)
+        } catch (error) {
+          // The API said yes but the answer cannot be read: the run exists, its id is not known.
+          throw unknownOutcome(
+            policy,
+            endpoint,
+            `The API accepted ${endpoint} (HTTP ${statusCode}) but its answer cannot be read`,
+            (error as CodegenError).detail,
+          )
+        }
+      }
+
+      if (unsafe && (GATEWAY_STATUS.has(statusCode) || (statusCode >= 500 && !isApiErrorBody(rawBody)))) {
+        throw unknownOutcome(policy, endpoint, `A gateway answered ${endpoint} with HTTP ${statusCode}${describeBody(rawBody)}`)
+      }
 
       const retryAfterMs = parseRetryAfter(retryAfter)
       if (statusCode === 429) this.opts.limiter.block(bucket, retryAfterMs ?? this.backoff(attempt))
-      const retryable = statusCode === 429 || (policy === 'idempotent' && RETRYABLE_STATUS.has(statusCode))
+      const retryable = statusCode === 429 || (!unsafe && RETRYABLE_STATUS.has(statusCode))
       if (retryable && attempt <= this.opts.maxRetries && (retryAfterMs ?? 0) <= this.opts.maxRetryAfterMs) {
         // The limiter already holds the bucket for Retry-After on a 429.
         if (statusCode !== 429) await sleep(retryAfterMs ?? this.backoff(attempt), spec.signal)
@@ -265,7 +321,7 @@ export class CodegenClient {
           endpoint,
           status,
           detail: issues,
-          hint: 'Run again with --debug to see what differs.',
+          next: {kind: 'debug'},
         },
       )
     }
@@ -283,11 +339,10 @@ export class CodegenClient {
     const said = apiMessage ? `: ${apiMessage}` : describeBody(raw)
     const kind = kindForStatus(status)
     const hints: Partial<Record<number, string>> = {
-      401: 'Set a valid token: codegenapi config set api-token (it reads the token from stdin), or CODEGEN_API_TOKEN.',
-      403: 'Check the organization id (codegenapi orgs lists yours) and that the token has access to it.',
       402: 'The plan limit for agent runs is reached: upgrade the plan or wait for the next billing period.',
       429: retryAfterMs ? `The API asks to wait ${Math.ceil(retryAfterMs / 1000)} s before trying again.` : 'Wait a little and try again.',
     }
+    const next: NextStep | undefined = status === 401 ? {kind: 'login'} : status === 403 ? {kind: 'check_org'} : undefined
     const what =
       status === 429
         ? 'Rate limit reached'
@@ -296,8 +351,37 @@ export class CodegenClient {
           : status === 403
             ? 'Permission denied'
             : 'The API refused'
-    return new CodegenError(kind, `${what} on ${endpoint} (HTTP ${status})${said}`, {status, endpoint, hint: hints[status]})
+    return new CodegenError(kind, `${what} on ${endpoint} (HTTP ${status})${said}`, {status, endpoint, hint: hints[status], next})
   }
+}
+
+/** A create or resume that may have been acted on: the caller looks for the run or says how to check. */
+function unknownOutcome(policy: RetryPolicy, endpoint: string, why: string, detail?: string): CodegenError {
+  return policy === 'resume'
+    ? new CodegenError(
+        'maybe_resumed',
+        `${why}: the agent run may have been resumed. It was not sent again, so that it is not resumed twice.`,
+        {endpoint, detail},
+      )
+    : new CodegenError(
+        'maybe_created',
+        `${why}: the agent run may have been created. It was not sent again, so that no second run is started.`,
+        {endpoint, detail},
+      )
+}
+
+/** The API's own JSON error (FastAPI `detail`/`message`), as opposed to a proxy's page. */
+function isApiErrorBody(raw: string): boolean {
+  try {
+    const body = S.ErrorBodySchema().safeParse(JSON.parse(raw))
+    return body.success && (body.data.detail !== undefined || body.data.message !== undefined)
+  } catch {
+    return false
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new CodegenError('interrupted', 'Stopped before the request was sent.')
 }
 
 function describeBody(raw: string): string {

@@ -1,4 +1,4 @@
-import {ExitCode} from '../api/errors.js'
+import {ExitCode} from './exit-codes.js'
 import type {AgentRun} from '../api/schemas.js'
 import type {ServiceContext} from '../services/context.js'
 import {waitForRun} from '../services/runs.js'

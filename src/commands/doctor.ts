@@ -1,5 +1,5 @@
 import {ApiCommand} from '../api-command.js'
-import {ExitCode} from '../api/errors.js'
+import {ExitCode} from '../cli/exit-codes.js'
 import {runDoctor, type Check} from '../services/doctor.js'
 import {paint} from '../output/format.js'
 

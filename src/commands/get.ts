@@ -2,6 +2,7 @@ import {ApiCommand} from '../api-command.js'
 import type {AgentRun} from '../api/schemas.js'
 import {runIdArg, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {parseDuration} from '../services/duration.js'
+import {exitCodeFor} from '../cli/exit-codes.js'
 import {oneLine} from '../output/sanitize.js'
 import {runDetail} from '../output/views.js'
 
@@ -39,7 +40,7 @@ export default class Get extends ApiCommand {
     this.warn(
       `${message} Showing agent run ${args.agentRunId} from the local run state${lastSeen ? `, as last seen ${lastSeen}` : ''}; it may have changed since.`,
     )
-    process.exitCode = error.exitCode
+    process.exitCode = exitCodeFor(error)
     this.out(runDetail(seen.run, this.style))
     return {...seen.run, stale: true, last_seen: lastSeen ?? null}
   }

@@ -4,12 +4,14 @@ import type {AgentRun} from '../api/schemas.js'
 import {positiveInt, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {parseMetadata, readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
-import {AGENT_TYPES} from '../services/runs.js'
+import {AGENT_TYPES, type CreatedRun} from '../services/runs.js'
+import {ExitCode} from '../cli/exit-codes.js'
 
 export default class New extends ApiCommand {
   static override summary = 'Start a new agent run.'
   static override description = `Creates the run and returns at once with its id, status and web URL; --wait follows it to the end.
-The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin. --repo OWNER/NAME is looked up among the organization's repositories; --task adds a short header and instruction from a task template (CREATE_PLAN, ANALYZE, IMPLEMENT, FIX, REVIEW, TEST, DOCUMENT, or any upper-case label).`
+The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin. --repo OWNER/NAME is looked up among the organization's repositories; --task adds a short header and instruction from a task template (CREATE_PLAN, ANALYZE, IMPLEMENT, FIX, REVIEW, TEST, DOCUMENT); --task-label TEXT uses a label of your own instead. --branch and --pr are always told to the agent in the prompt.
+Every input is checked before anything is sent. If the answer to the create is lost (a reset, a timeout, a gateway error), the run is looked for by the client request id it carries in its metadata, and either reported or named as possibly created: it is never sent twice. Ctrl-C before the request is sent sends nothing; after, it waits for the answer (Ctrl-C again to stop waiting); either way the exit code is 130.`
   static override examples = [
     '<%= config.bin %> new --repo Zeeeepa/codegen.py --task CREATE_PLAN --query "Add retry logic to the HTTP client"',
     '<%= config.bin %> new --repo acme/api --task FIX --branch main --query "Login fails with a 500 when the email has a plus sign" --wait',
@@ -23,8 +25,10 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
     'repo-id': Flags.custom<number>({description: "The API's repository id", parse: positiveInt('--repo-id')})(),
     task: Flags.string({
       char: 't',
-      description: 'Task type: CREATE_PLAN, ANALYZE, IMPLEMENT, FIX, REVIEW, TEST, DOCUMENT, or another upper-case label',
+      description: 'Task template: CREATE_PLAN, ANALYZE, IMPLEMENT, FIX, REVIEW, TEST or DOCUMENT',
+      exclusive: ['task-label'],
     }),
+    'task-label': Flags.string({description: 'A task label of your own (letters, digits, spaces, - or _), instead of a template'}),
     branch: Flags.string({char: 'b', description: 'Branch to work on'}),
     pr: Flags.custom<number>({description: 'Pull request number', parse: positiveInt('--pr')})(),
     model: Flags.string({description: 'Model to use (default: the organization default)'}),
@@ -32,7 +36,8 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
     metadata: Flags.string({char: 'm', description: 'Extra metadata as key=value (repeatable)', multiple: true}),
     image: Flags.string({char: 'i', description: 'Image file to attach: PNG, JPEG, GIF or WebP, up to 10 MB (repeatable)', multiple: true}),
     parent: Flags.custom<number>({
-      description: 'Parent agent run id to record (default: CODEGEN_PARENT_RUN_ID)',
+      description:
+        'Parent agent run to report to when this one finishes (default: CODEGEN_PARENT_RUN_ID); checked before the run is created',
       parse: positiveInt('--parent'),
     })(),
     ...waitFlags,
@@ -49,11 +54,13 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
     const ctx = await this.context(flags)
     const lc = await this.lifecycle(ctx, {write: true})
-    const {created} = await lc.start({
+    const {interruptible} = await import('../cli/interrupt.js')
+    const request = {
       query,
       repo: flags.repo,
       repoId: flags['repo-id'],
       task: flags.task,
+      taskLabel: flags['task-label'],
       branch: flags.branch,
       pr: flags.pr,
       model: flags.model,
@@ -61,7 +68,17 @@ The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin.
       metadata,
       images,
       parentRunId: flags.parent,
-    })
-    return this.started(lc, created.run, 'Created', flags)
+    }
+    const {value: created, interrupted} = await interruptible<CreatedRun>(
+      async (opts) => (await lc.start(request, opts)).created,
+      (text) => this.note(text),
+    )
+    if (created.recoveredFrom) {
+      this.note(`The answer to the create was lost; the run was found by its client request id: created: ${created.run.id}.`)
+    }
+    if (!interrupted) return this.started(lc, created.run, 'Created', flags)
+    const run = await this.started(lc, created.run, 'Created', {wait: false})
+    process.exitCode = ExitCode.INTERRUPTED
+    return run
   }
 }

@@ -5,10 +5,12 @@ import type {AgentRun} from '../api/schemas.js'
 import {positiveInt, runIdArg, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.js'
 import {readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
+import {ExitCode} from '../cli/exit-codes.js'
 
 export default class Resume extends ApiCommand {
   static override summary = 'Resume a COMPLETE agent run with a follow-up prompt.'
-  static override description = 'Refuses, sending nothing, unless the run is COMPLETE; the error names its current status.'
+  static override description = `Refuses, sending nothing, unless the run is COMPLETE; the error names its current status.
+If the answer to the resume is lost (a reset, a timeout, a gateway error), it says the run may have been resumed and how to check: it is never sent twice. Ctrl-C works as for \`new\` (exit 130).`
   static override examples = [
     '<%= config.bin %> resume 11745 --query "Also add tests for the retry path"',
     '<%= config.bin %> resume --agent_run_id 11745 --query "Address the review comments" --wait',
@@ -22,7 +24,8 @@ export default class Resume extends ApiCommand {
     })(),
     query: Flags.string({char: 'q', description: 'The follow-up prompt; `-` reads it from stdin', aliases: ['prompt']}),
     'prompt-file': Flags.string({char: 'f', description: 'Read the prompt from this file'}),
-    task: Flags.string({char: 't', description: 'Task type for the follow-up (as for `new`)'}),
+    task: Flags.string({char: 't', description: 'Task template for the follow-up (as for `new`)', exclusive: ['task-label']}),
+    'task-label': Flags.string({description: 'A task label of your own, instead of a template'}),
     image: Flags.string({char: 'i', description: 'Image file to attach (repeatable)', multiple: true}),
     ...waitFlags,
   }
@@ -42,7 +45,15 @@ export default class Resume extends ApiCommand {
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
     const ctx = await this.context(flags)
     const lc = await this.lifecycle(ctx, {write: true})
-    const {run} = await lc.resume({runId, query, task: flags.task, images})
-    return this.started(lc, run, 'Resumed', flags)
+    const {interruptible} = await import('../cli/interrupt.js')
+    const request = {runId, query, task: flags.task, taskLabel: flags['task-label'], images}
+    const {value: run, interrupted} = await interruptible<AgentRun>(
+      async (opts) => (await lc.resume(request, opts)).run,
+      (text) => this.note(text),
+    )
+    if (!interrupted) return this.started(lc, run, 'Resumed', flags)
+    await this.started(lc, run, 'Resumed', {wait: false})
+    process.exitCode = ExitCode.INTERRUPTED
+    return run
   }
 }

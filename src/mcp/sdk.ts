@@ -91,7 +91,8 @@ async function callTool(app: McpApp, def: ToolDef, args: unknown, extra: Extra):
         hint: 'The Codegen API is slow or rate-limited: try again in a minute.',
       })
       controller.abort(error)
-      reject(error)
+      // A tool that reacts to the abort (a create already on the wire says it may exist) answers first.
+      setImmediate(() => reject(error))
     }, app.toolDeadlineMs)
   })
   const token = extra._meta?.progressToken

@@ -5,6 +5,7 @@ import {createContext, type ServiceContext} from '../services/context.js'
 import {RunLifecycle} from '../services/lifecycle.js'
 import {monitorIntervalFromEnv} from '../services/monitor.js'
 import type {RunRecord} from '../services/state.js'
+import {mcpHint} from './hints.js'
 import type {LogLevel, McpApp, ServerHandle} from './sdk.js'
 import {runOut, runUri, staleOut} from './shapes.js'
 import {RunTaskStore} from './task-store.js'
@@ -205,7 +206,10 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
   }
 
   function errorText(error: unknown): string {
-    if (error instanceof CodegenError) return scrub(error.hint ? `${error.message}\n${error.hint}` : error.message)
+    if (error instanceof CodegenError) {
+      const hint = mcpHint(error)
+      return scrub(hint ? `${error.message}\n${hint}` : error.message)
+    }
     const e = error as Error
     if (e?.name === 'AbortError') return 'The call was cancelled.'
     return scrub(`Unexpected error: ${e?.message ?? String(error)}`)

@@ -6,7 +6,7 @@ import type {ServiceContext} from './context.js'
 import {monitorIntervalFromEnv, RunMonitor, type RunUpdate} from './monitor.js'
 import {ParentReporter} from './parents.js'
 import {cachedRepoNames} from './repos.js'
-import {createRun, getRun, resumeRun, type CreatedRun, type NewRunRequest, type ResumeRequest} from './runs.js'
+import {createRun, getRun, resumeRun, type CreatedRun, type NewRunRequest, type ResumeRequest, type StartOptions} from './runs.js'
 import {StateStore} from './state.js'
 import type {WatchedRun, WatchOutcome} from './watch.js'
 
@@ -108,25 +108,49 @@ export class RunLifecycle {
    * server follows it and delivers its report. A failed write of the record is thrown after the run
    * exists: see `record`.
    */
-  async start(req: NewRunRequest, opts: {signal?: AbortSignal} = {}): Promise<{created: CreatedRun; record: RunRecord}> {
+  async start(req: NewRunRequest, opts: StartOptions<CreatedRun> = {}): Promise<{created: CreatedRun; record: RunRecord}> {
     this.refuseWrites('start agent runs')
-    const created = await createRun(await this.context(), req, opts)
+    const created = await createRun(await this.context(), req, {...opts, late: this.recordLate(opts, (c) => this.recordStart(c))})
+    return {created, record: await this.recordStart(created)}
+  }
+
+  private async recordStart(created: CreatedRun): Promise<RunRecord> {
     const run = created.run
     const base = recordFromRun(run, this.store.get(run.id), new Date(), this.repoNames)
     // The parent link is written here and only here, from the explicit parent the request carried.
     this.store.put({...base, repo: created.repo?.full_name ?? base.repo ?? null, parent_run_id: validId(created.parentRunId) ?? null})
     const record = this.monitor.watch(run, {reporting: true})
     await this.commit(run.id)
-    return {created, record}
+    return record
   }
 
   /** Resumes a COMPLETE run; it is watched again even while the API still shows its old final status (F-41). */
-  async resume(req: ResumeRequest, opts: {signal?: AbortSignal} = {}): Promise<{run: AgentRun; record: RunRecord}> {
+  async resume(req: ResumeRequest, opts: StartOptions<AgentRun> = {}): Promise<{run: AgentRun; record: RunRecord}> {
     this.refuseWrites('resume agent runs')
-    const run = await resumeRun(await this.context(), req, opts)
+    const run = await resumeRun(await this.context(), req, {...opts, late: this.recordLate(opts, (r) => this.recordResume(r))})
+    return {run, record: await this.recordResume(run)}
+  }
+
+  private async recordResume(run: AgentRun): Promise<RunRecord> {
     const record = this.monitor.watch(run, {resumed: true, reporting: true})
     await this.commit(run.id)
-    return {run, record}
+    return record
+  }
+
+  /**
+   * The caller stopped waiting while its create or resume was on the wire (an MCP deadline or cancel,
+   * Ctrl-C): the run it started is still recorded and watched when the answer comes, and the caller
+   * (the CLI, waiting on) gets the outcome once it is recorded.
+   */
+  private recordLate<T>(opts: StartOptions<T>, record: (value: T) => Promise<unknown>): (outcome: Promise<T>) => void {
+    return (outcome) => {
+      const recorded = outcome.then(async (value) => {
+        await record(value)
+        return value
+      })
+      recorded.catch(() => undefined)
+      opts.late?.(recorded)
+    }
   }
 
   /** Writes the record now; a failure is said (on stderr in the CLI), naming the run (F-65). The run exists either way. */

@@ -114,6 +114,17 @@ export async function resolveRepo(ctx: ServiceContext, name: string): Promise<{i
   throw unknownRepo(name, orgId, repos)
 }
 
+/**
+ * repo_id -> its OWNER/NAME, so the run's metadata names the repository it is on (F-39): from the
+ * cached list, read again when the id is not in it (a repository added since).
+ */
+export async function resolveRepoId(ctx: ServiceContext, id: number): Promise<{id: number; full_name: string}> {
+  const known = (await orgRepos(ctx)).find((r) => r.id === id)
+  if (known) return known
+  for await (const repo of iterateRepos(ctx)) if (repo.id === id) return {id: repo.id, full_name: repo.full_name}
+  throw new CodegenError('not_found', `Repository id ${id} is not in organization ${ctx.orgId()}.`)
+}
+
 export function unknownRepo(name: string, orgId: number, repos: {full_name: string}[]): CodegenError {
   const close = closeMatches(
     name,

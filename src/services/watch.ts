@@ -1,4 +1,4 @@
-import {ExitCode} from '../api/errors.js'
+import {ExitCode} from '../cli/exit-codes.js'
 import type {AgentRun} from '../api/schemas.js'
 import {isComplete, type RunRecord} from '../domain/run.js'
 

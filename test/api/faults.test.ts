@@ -1,4 +1,6 @@
 import {expect} from 'chai'
+import fs from 'node:fs'
+import path from 'node:path'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
@@ -9,15 +11,13 @@ describe('faults', () => {
   const createdRuns = () => api.fake().runs.filter((r: any) => r.source_type === 'API' && r.metadata?.source === 'codegenapi')
 
   it('429 with Retry-After: 1 on a GET: waits, retries, succeeds', async () => {
-    api
-      .fake()
-      .inject({
-        method: 'GET',
-        path: /\/organizations$/,
-        status: 429,
-        headers: {'retry-after': '1'},
-        body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429},
-      })
+    api.fake().inject({
+      method: 'GET',
+      path: /\/organizations$/,
+      status: 429,
+      headers: {'retry-after': '1'},
+      body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429},
+    })
     const res = await runCli(['orgs', '--json'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
     const calls = api.fake().requests.filter((r) => r.path === '/v1/organizations')
@@ -26,15 +26,13 @@ describe('faults', () => {
   })
 
   it('429 on POST create: waits, retries, exactly one run is created', async () => {
-    api
-      .fake()
-      .inject({
-        method: 'POST',
-        path: /\/agent\/run$/,
-        status: 429,
-        headers: {'retry-after': '1'},
-        body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429},
-      })
+    api.fake().inject({
+      method: 'POST',
+      path: /\/agent\/run$/,
+      status: 429,
+      headers: {'retry-after': '1'},
+      body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429},
+    })
     const res = await runCli(['new', '--query', 'once', '--json'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
     expect(creates()).to.have.length(2)
@@ -51,21 +49,88 @@ describe('faults', () => {
     expect(api.fake().requests.filter((r) => r.path.endsWith('/agent/runs'))).to.have.length(3)
   })
 
-  it('a reset after POST create was sent: no retry, exit 1, says how to check', async () => {
+  it('a reset after POST create was sent: no retry; the run is found by its client request id and recorded', async () => {
     api.fake().inject({method: 'POST', path: /\/agent\/run$/, kind: 'reset-after'})
-    const res = await runCli(['new', '--query', 'maybe'], {env: api.env()})
-    expect(res.code).to.equal(1)
-    expect(res.stderr).to.contain('may have been created').and.to.contain('codegenapi list --mine --limit 5')
+    const res = await runCli(['new', '--query', 'maybe', '--json'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
     expect(creates()).to.have.length(1)
     expect(createdRuns()).to.have.length(1)
+    const run = parseJson(res)
+    expect(run.id).to.equal(createdRuns()[0].id)
+    expect(run.metadata.client_request_id).to.equal(creates()[0].body.metadata.client_request_id)
+    expect(res.stderr).to.contain(`created: ${run.id}`)
+    const state = JSON.parse(fs.readFileSync(path.join(api.box().stateDir, 'runs.json'), 'utf8'))
+    expect(JSON.stringify(state)).to.contain(`"id":${run.id}`)
   })
 
-  it('a timeout after POST create was sent: no retry, exit 1', async () => {
+  it('a timeout after POST create was sent: no retry; the run is found and reported', async () => {
     api.fake().inject({method: 'POST', path: /\/agent\/run$/, kind: 'delay', delayMs: 3000})
     const res = await runCli(['new', '--query', 'slow'], {env: api.env({CODEGEN_API_TIMEOUT: '1'})})
-    expect(res.code).to.equal(1)
-    expect(res.stderr).to.contain('may have been created').and.to.contain('no answer within 1 s')
+    expect(res.code, res.stderr).to.equal(0)
     expect(creates()).to.have.length(1)
+    expect(res.stdout).to.contain(`Created agent run ${createdRuns()[0].id}`)
+    expect(res.stderr).to.contain(`created: ${createdRuns()[0].id}`)
+  })
+
+  // F-7: every answer that does not say what happened is an unknown outcome, never a plain failure.
+  it('a 2xx whose body is cut off on create: the run exists, is found by its client request id and reported', async () => {
+    api.fake().inject({method: 'POST', path: /\/agent\/run$/, kind: 'truncated'})
+    const res = await runCli(['new', '--query', 'unknown outcome'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(creates()).to.have.length(1)
+    expect(createdRuns()).to.have.length(1)
+    expect(res.stderr).to.contain(`created: ${createdRuns()[0].id}`)
+  })
+
+  // The fake answers these without acting: no run exists, so it must say that one may, and how to check.
+  for (const [what, fault] of [
+    ['a 2xx whose body is not JSON', {status: 200, body: '<html>ok</html>'}],
+    ['a 504 from a gateway', {status: 504, body: {message: 'Gateway Timeout'}}],
+    ['a 502 HTML page', {status: 502, body: '<html><body>Bad gateway</body></html>'}],
+  ] as const) {
+    it(`${what} on create: "may have been created" with how to check, not a plain failure`, async () => {
+      api.fake().inject({method: 'POST', path: /\/agent\/run$/, ...fault})
+      const res = await runCli(['new', '--query', 'unknown outcome'], {env: api.env()})
+      expect(res.code).to.equal(1)
+      expect(creates()).to.have.length(1)
+      expect(res.stderr).to.contain('may have been created').and.to.contain('codegenapi list --mine')
+      expect(res.stderr).to.contain(creates()[0].body.metadata.client_request_id)
+    })
+  }
+
+  it('an unknown create outcome with no run to be found: exit 1, may have been created, how to check', async () => {
+    api.fake().inject({method: 'POST', path: /\/agent\/run$/, status: 504, body: '<html>Gateway Timeout</html>'})
+    const res = await runCli(['new', '--query', 'x', '--json'], {env: api.env()})
+    expect(res.code).to.equal(1)
+    const {error} = parseJson(res)
+    expect(error).to.include({code: 'maybe_created', exitCode: 1})
+    expect(error.message).to.contain('HTTP 504').and.to.contain('may have been created')
+    expect(error.hint).to.contain('codegenapi list --mine').and.to.contain(creates()[0].body.metadata.client_request_id)
+    // It looked among the newest runs, a bounded number of pages.
+    const lookups = api.fake().requests.filter((r) => r.method === 'GET' && r.path.endsWith('/agent/runs'))
+    expect(lookups.length).to.be.within(1, 3)
+  })
+
+  // F-12: a resume whose outcome is unknown may have resumed the run; it never says "created".
+  for (const fault of [{kind: 'reset-after'}, {kind: 'truncated'}, {status: 504, body: {message: 'Gateway Timeout'}}] as const) {
+    it(`resume with ${JSON.stringify(fault)}: may have been resumed, check with get; not sent again`, async () => {
+      const done = api.fake().runs.find((r) => r.status === 'COMPLETE')!
+      api.fake().inject({method: 'POST', path: /\/resume$/, ...fault})
+      const res = await runCli(['resume', String(done.id), '--query', 'more'], {env: api.env()})
+      expect(res.code).to.equal(1)
+      expect(res.stderr).to.contain('may have been resumed').and.to.contain(`codegenapi get ${done.id}`)
+      expect(res.stderr).not.to.contain('created')
+      expect(api.fake().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/resume'))).to.have.length(1)
+    })
+  }
+
+  // F-76: a token Node refuses to put in a header never left the machine: not "may have been created".
+  it('a token with a control character: the create was not sent, and it says so', async () => {
+    const res = await runCli(['new', '--query', 'x'], {env: api.env({CODEGEN_API_TOKEN: 'abc\u0001def'})})
+    expect(res.code).to.equal(1)
+    expect(res.stderr).to.contain('was not sent').and.to.contain('ERR_INVALID_CHAR')
+    expect(res.stderr).not.to.contain('may have been created')
+    expect(api.fake().requests).to.have.length(0)
   })
 
   it('a reset before anything was acted on is retried for GET', async () => {

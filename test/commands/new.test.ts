@@ -132,9 +132,10 @@ describe('new', () => {
   })
 
   it('records a parent run from CODEGEN_PARENT_RUN_ID', async () => {
-    const res = await runCli(['new', '--query', 'child', '--json'], {env: api.env({CODEGEN_PARENT_RUN_ID: '900'})})
+    const parent = api.fake().runs[3].id
+    const res = await runCli(['new', '--query', 'child', '--json'], {env: api.env({CODEGEN_PARENT_RUN_ID: String(parent)})})
     expect(res.code, res.stderr).to.equal(0)
-    expect(creates()[0].body.metadata).to.include({parent_run_id: 900})
+    expect(creates()[0].body.metadata).to.include({parent_run_id: parent})
   })
 
   it('refuses bad images, metadata and task names with exit 2, sending nothing', async () => {
@@ -147,7 +148,8 @@ describe('new', () => {
       [['--image', path.join(api.box().home, 'missing.png')], /Image not found/],
       [['--image', big], /limit is 10 MB/],
       [['--metadata', 'novalue'], /key=value/],
-      [['--task', 'fix!'], /Invalid task/],
+      [['--task', 'fix!'], /Unknown task/],
+      [['--task-label', 'fix!'], /Invalid task label/],
       [['--agent-type', 'robot'], /Expected --agent-type=robot to be one of/],
       [['--pr', 'abc'], /--pr must be a positive integer/],
       [['--org-id', 'acme'], /org-id must be a positive integer/],

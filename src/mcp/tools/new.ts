@@ -1,6 +1,6 @@
 import * as S from '../shapes.js'
 import {tool, START} from './define.js'
-import {newRunInput, newRunRequest, startedOutput, startedText} from './inputs.js'
+import {newRunInput, newRunRequest, recoveredNote, startedOutput, startedText} from './inputs.js'
 
 export const newTool = tool({
   name: 'codegenapi_new',
@@ -13,6 +13,6 @@ export const newTool = tool({
     const {created, record} = await tc.lifecycle.start(newRunRequest(args), {signal: tc.signal})
     const run = created.run
     const out = S.runOut(run, S.MAX_TEXT, {record})
-    return {data: {...out, watching: record.watched}, text: startedText(out, 'Started')}
+    return {data: {...out, watching: record.watched}, text: startedText(out, 'Started') + recoveredNote(created)}
   },
 })
