@@ -180,7 +180,7 @@ export class CodegenClient {
       if (spec.signal?.aborted) throw abortReason(spec.signal)
       const started = Date.now()
       debug?.(
-        `--> ${endpoint}${Object.keys(searchParams).length ? '?' + new URLSearchParams(searchParams as Record<string, string>) : ''}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
+        `--> ${endpoint}${Object.keys(searchParams).length ? `?${new URLSearchParams(searchParams as Record<string, string>).toString()}` : ''}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
       )
       let statusCode: number
       let rawBody: string
@@ -380,8 +380,9 @@ function isApiErrorBody(raw: string): boolean {
   }
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new CodegenError('interrupted', 'Stopped before the request was sent.')
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason
+  return reason instanceof Error ? reason : new CodegenError('interrupted', 'Stopped before the request was sent.')
 }
 
 function describeBody(raw: string): string {

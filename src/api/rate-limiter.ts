@@ -8,16 +8,22 @@ export const API_LIMITS: Record<Bucket, {limit: number; windowMs: number}> = {
   logs: {limit: 60, windowMs: 60_000},
 }
 
+/** Why a wait was stopped: the signal's reason when it is an Error (an MCP deadline, Ctrl-C). */
+const stopped = (signal: AbortSignal): Error => {
+  const reason: unknown = signal.reason
+  return reason instanceof Error ? reason : new Error('The operation was aborted.')
+}
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
+    if (signal?.aborted) return reject(stopped(signal))
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort)
       resolve()
     }, ms)
     const onAbort = () => {
       clearTimeout(timer)
-      reject(signal!.reason)
+      reject(stopped(signal!))
     }
     signal?.addEventListener('abort', onAbort, {once: true})
   })

@@ -22,7 +22,7 @@ export async function interruptible<T>(
   process.on('SIGINT', onSigint)
   try {
     try {
-      return {value: await start({signal: stop.signal, cut: cut.signal, late: (outcome) => (late = outcome)}), interrupted: false}
+      return {value: await start({signal: stop.signal, cut: cut.signal, late: (outcome) => void (late = outcome)}), interrupted: false}
     } catch (error) {
       if (!late) throw error
       note(`Interrupted after the request was sent: waiting for its answer, so that the run is recorded (Ctrl-C again to stop waiting).`)
