@@ -24,9 +24,9 @@ describe('start-run service', () => {
   const api = useFakeApi({runDurationMs: 60_000})
   const creates = () => api.fake().requests.filter((r) => r.method === 'POST' && /\/agent\/run$/.test(r.path))
 
-  function context(limiter: RateLimiter): ServiceContext {
+  function context(limiter: RateLimiter, token = api.fake().token): ServiceContext {
     const fake = api.fake()
-    const client = new CodegenClient({baseUrl: fake.url, token: fake.token, userAgent: 'test', limiter, retryBaseMs: 20})
+    const client = new CodegenClient({baseUrl: fake.url, token, userAgent: 'test', limiter, retryBaseMs: 20})
     return {
       config: {baseUrl: fake.url, token: fake.token, orgId: fake.orgId} as ResolvedConfig,
       env: api.env(),
@@ -103,5 +103,20 @@ describe('start-run service', () => {
     expect(created.run.id).to.equal(api.fake().runs[0].id)
     expect(created.clientRequestId).to.equal(creates()[0].body.metadata.client_request_id)
     expect(creates()).to.have.length(1)
+  })
+
+  // F-76: Node refuses a header value with a control character before sending anything: not an unknown outcome.
+  it('a token Node cannot put in a header: the create was not sent, and it says so', async () => {
+    const ctx = context(tight(), 'abc\u0001def')
+    const error = await createRun(ctx, {query: 'x'}).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(isCodegenError(error) && error.kind).to.equal('config')
+    expect((error as Error).message)
+      .to.contain('was not sent')
+      .and.to.contain('ERR_INVALID_CHAR')
+    expect(isCodegenError(error) && error.next).to.deep.equal({kind: 'fix_token'})
+    expect(api.fake().requests).to.have.length(0)
   })
 })
