@@ -256,9 +256,11 @@ describe('lifecycle: parent reports across processes', () => {
 
   it('F-6: a parent is taken only from --parent, never from --metadata', async () => {
     const parent = api.fake().runs.find((r) => r.status === 'COMPLETE')!
+    // `new` refuses the reserved key (F-5), sending nothing; a run created elsewhere may still carry it.
     const res = await runCli(['new', '--query', 'x', '-m', `parent_run_id=${parent.id}`, '--json'], {env: env()})
-    expect(res.code, res.stderr).to.equal(0)
-    const child = parseJson(res)
+    expect(res.code, res.stderr).to.equal(2)
+    expect(api.fake().requests.filter((r) => r.method === 'POST')).to.have.length(0)
+    const child = api.fake().addRun({status: 'ACTIVE', metadata: {parent_run_id: parent.id}}, {live: true})
     expect((await runCli(['watch', String(child.id)], {env: env()})).code).to.equal(0)
     expect(resumesOf(parent.id)).to.have.length(0)
     expect(stateOf(api.box().home)[child.id].parent_run_id ?? null).to.equal(null)

@@ -32,12 +32,14 @@ describe('mcp serve: the run lifecycle', () => {
     const parent = api.fake().runs.find((r) => r.status === 'COMPLETE')!
     const child = parseJson(await runCli(['new', '--parent', String(parent.id), '--query', 'child', '--json'], {env: env()}))
     const ticker = parseJson(await runCli(['new', '--query', 'keeps running', '--json'], {env: env()}))
+    // `new` checked the parent before creating the child; the server must not read it again.
+    const checked = getsOf(parent.id).length
     api.fake().setRunStatus(child.id, 'COMPLETE', {summary: 'Child done'})
     const s = await startMcp(env(), ['--read-only'])
     await message(s, `Agent run ${child.id} is COMPLETE`)
     await threeMorePolls(ticker.id)
     expect(resumesOf(parent.id)).to.have.length(0)
-    expect(getsOf(parent.id), 'a read-only server does not even check the parent').to.have.length(0)
+    expect(getsOf(parent.id), 'a read-only server does not even check the parent').to.have.length(checked)
     await s.close()
   })
 
@@ -63,10 +65,13 @@ describe('mcp serve: the run lifecycle', () => {
 
   it('F-6: out-of-range parent_run_id metadata never breaks codegenapi_new, get, wait or watch', async () => {
     const s = await startMcp(env())
+    // codegenapi_new refuses the reserved key, sending nothing; runs created elsewhere may still carry it.
     const started = await call(s, 'codegenapi_new', {query: 'x', metadata: {parent_run_id: '99999999999'}})
-    expect(started.isError, JSON.stringify(started.content)).to.not.equal(true)
-    const id = started.structuredContent.id
-    expect(started.structuredContent.parent_run_id).to.equal(undefined)
+    expect(started.isError).to.equal(true)
+    expect(JSON.stringify(started.content)).to.contain('reserved')
+    const id = api.fake().addRun({status: 'ACTIVE', metadata: {parent_run_id: '99999999999'}}).id
+    const watching = await call(s, 'codegenapi_watch', {agent_run_id: id})
+    expect(watching.isError, JSON.stringify(watching.content)).to.not.equal(true)
     for (const bad of ['-3', '1.5']) api.fake().addRun({status: 'COMPLETE', metadata: {parent_run_id: bad}})
     const got = await call(s, 'codegenapi_get_agent_run', {agent_run_id: id})
     expect(got.isError, JSON.stringify(got.content)).to.not.equal(true)
