@@ -73,27 +73,18 @@ export abstract class ApiCommand extends BaseCommand {
    * COMPLETE, 6 another final status, 124 timed out, 4 no such run.
    */
   protected async waitAndShow(lc: RunLifecycle, runId: number, timeout = DEFAULT_WAIT_TIMEOUT): Promise<AgentRun> {
-    const {startSpinner} = await import('./cli/wait.js')
-    const {finalExitCode} = await import('./services/watch.js')
-    const timeoutMs = parseDuration(timeout)
-    const began = Date.now()
-    const spinner = await startSpinner(`Waiting for agent run ${runId}`)
+    const {waitWithSpinner} = await import('./cli/wait.js')
     let result
     try {
-      result = await lc.wait(runId, {
-        timeoutMs,
-        keepWatching: false,
-        onPoll: (r) => spinner.update(`Agent run ${runId} ${oneLine(r.status ?? '')} · ${Math.round((Date.now() - began) / 1000)}s`),
-      })
+      result = await waitWithSpinner(lc, runId, parseDuration(timeout))
     } finally {
-      spinner.stop()
       await lc.close()
     }
     if (result.missing)
       throw new CodegenError('not_found', `Agent run ${runId} was not found.`, {hint: 'See your runs with `codegenapi list`.'})
     this.out(runDetail(result.run, this.style))
     if (result.timedOut) this.note(`Timed out after ${timeout}: agent run ${runId} is still ${oneLine(result.run.status ?? 'unknown')}.`)
-    process.exitCode = result.timedOut ? 124 : finalExitCode(result.run.status)
+    process.exitCode = result.exitCode
     return result.run
   }
 }

@@ -1,7 +1,6 @@
 import {ExitCode} from './exit-codes.js'
 import type {AgentRun} from '../api/schemas.js'
-import type {ServiceContext} from '../services/context.js'
-import {waitForRun} from '../services/runs.js'
+import type {RunLifecycle} from '../services/lifecycle.js'
 import {isComplete} from '../services/status.js'
 
 /** A spinner on stderr, only where a person watches: a TTY, and not CI. */
@@ -19,22 +18,25 @@ const elapsed = (ms: number) => {
 }
 
 /**
- * `--wait` for `new`, `get` and `resume`: poll until terminal, spinner meanwhile. The exit code says
- * how it ended: 0 COMPLETE, 6 another final status, 124 timed out.
+ * `--wait` for `new`, `get` and `resume`: the lifecycle's monitor follows the run until it is final
+ * (the one waiting engine, also MCP's), spinner meanwhile. The exit code says how it ended: 0 COMPLETE,
+ * 6 another final status, 124 timed out; `missing` when the run does not exist.
  */
 export async function waitWithSpinner(
-  ctx: ServiceContext,
+  lc: RunLifecycle,
   runId: number,
   timeoutMs: number,
-  onChange?: (run: AgentRun) => void,
-): Promise<{run: AgentRun; timedOut: boolean; exitCode: number}> {
+  onChange?: (run: {status: string | null}) => void,
+): Promise<{run: AgentRun; timedOut: boolean; missing: boolean; exitCode: number}> {
   const spinner = await startSpinner(`Waiting for agent run ${runId}`)
   let last: string | null | undefined
   try {
-    const {run, timedOut} = await waitForRun(ctx, runId, {
+    const began = Date.now()
+    const {run, timedOut, missing} = await lc.wait(runId, {
       timeoutMs,
-      onPoll: (r, ms) => {
-        spinner.update(`Agent run ${runId} ${r.status ?? ''} · ${elapsed(ms)}`)
+      keepWatching: false,
+      onPoll: (r) => {
+        spinner.update(`Agent run ${runId} ${r.status ?? ''} · ${elapsed(Date.now() - began)}`)
         if (r.status !== last) {
           last = r.status
           onChange?.(r)
@@ -42,7 +44,7 @@ export async function waitWithSpinner(
       },
     })
     const exitCode = timedOut ? ExitCode.TIMEOUT : isComplete(run.status) ? ExitCode.OK : ExitCode.RUN_NOT_COMPLETE
-    return {run, timedOut, exitCode}
+    return {run, timedOut, missing, exitCode}
   } finally {
     spinner.stop()
   }

@@ -91,31 +91,3 @@ export async function followLogs(
     await sleep(opts.intervalMs ?? 2000, opts.signal)
   }
 }
-
-// --- waiting ----------------------------------------------------------------------------------
-
-export interface WaitOptions {
-  timeoutMs: number
-  signal?: AbortSignal
-  /** Called with every fetched state, so a spinner or MCP progress can follow along. */
-  onPoll?: (run: AgentRun, elapsedMs: number) => void
-  initialIntervalMs?: number
-  maxIntervalMs?: number
-}
-
-/** Polls one run until it is terminal or time runs out; never throws on timeout, it says so. */
-export async function waitForRun(ctx: ServiceContext, runId: number, opts: WaitOptions): Promise<{run: AgentRun; timedOut: boolean}> {
-  const started = Date.now()
-  const deadline = started + opts.timeoutMs
-  let interval = opts.initialIntervalMs ?? Number(ctx.env.CODEGENAPI_POLL_MS ?? 2000)
-  const maxInterval = opts.maxIntervalMs ?? Math.max(interval, 10_000)
-  for (;;) {
-    const run = await getRun(ctx, runId, opts.signal)
-    opts.onPoll?.(run, Date.now() - started)
-    if (isTerminal(run.status)) return {run, timedOut: false}
-    const left = deadline - Date.now()
-    if (left <= 0) return {run, timedOut: true}
-    await sleep(Math.min(interval, left), opts.signal)
-    interval = Math.min(maxInterval, Math.round(interval * 1.5))
-  }
-}
