@@ -43,6 +43,8 @@ export type NextStep =
   | {kind: 'raise_timeout'}
   /** The answer did not match the contract. */
   | {kind: 'debug'}
+  /** An unknown repository with no close names: see the organization's repositories. */
+  | {kind: 'list_repos'}
   /** An unknown task template: use one of these, or a free label. */
   | {kind: 'choose_task'; templates: string[]}
 

@@ -24,6 +24,8 @@ export function nextStepText(next: NextStep): string {
       return 'Try again later, or raise the timeout with CODEGEN_API_TIMEOUT (seconds).'
     case 'debug':
       return 'Run again with --debug to see what differs.'
+    case 'list_repos':
+      return 'See the repositories with `codegenapi repos`.'
     case 'choose_task':
       return `Use one of ${next.templates.join(', ')}; for a label of your own, use --task-label TEXT.`
   }

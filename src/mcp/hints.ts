@@ -23,6 +23,8 @@ export function nextStepText(next: NextStep): string {
       return 'Try again later.'
     case 'debug':
       return 'The API answered in an unexpected form: try again later.'
+    case 'list_repos':
+      return 'Ask the user for the repository as OWNER/NAME, or leave repo out to use the organization default.'
     case 'choose_task':
       return `Use task with one of ${next.templates.join(', ')}; for a label of your own, use task_label.`
   }

@@ -122,7 +122,7 @@ export async function resolveRepoId(ctx: ServiceContext, id: number): Promise<{i
   const known = (await orgRepos(ctx)).find((r) => r.id === id)
   if (known) return known
   for await (const repo of iterateRepos(ctx)) if (repo.id === id) return {id: repo.id, full_name: repo.full_name}
-  throw new CodegenError('not_found', `Repository id ${id} is not in organization ${ctx.orgId()}.`)
+  throw new CodegenError('not_found', `Repository id ${id} is not in organization ${ctx.orgId()}.`, {next: {kind: 'list_repos'}})
 }
 
 export function unknownRepo(name: string, orgId: number, repos: {full_name: string}[]): CodegenError {
@@ -131,7 +131,7 @@ export function unknownRepo(name: string, orgId: number, repos: {full_name: stri
     repos.map((r) => r.full_name),
   )
   return new CodegenError('not_found', `Repository ${name} is not in organization ${orgId}.`, {
-    hint: close.length > 0 ? `Did you mean: ${close.join(', ')}?` : 'See the repositories with `codegenapi repos`.',
+    ...(close.length > 0 ? {hint: `Did you mean: ${close.join(', ')}?`} : {next: {kind: 'list_repos'}}),
   })
 }
 

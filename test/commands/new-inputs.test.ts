@@ -102,6 +102,7 @@ describe('new: inputs', () => {
     const res = await runCli(['new', '--repo-id', '999999', '-q', 'x'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(4)
     expect(res.stderr).to.contain('Repository id 999999 is not in organization')
+    expect(res.stderr).to.contain('codegenapi repos')
     expect(writes()).to.have.length(0)
   })
 
