@@ -1,27 +1,33 @@
-// All wiring to the MCP SDK (1.x, protocol 2025-11-25) lives in this module: McpServer, tools,
-// the run resource and its subscriptions, logging, progress, tasks and the stdio transport. A move to
-// the v2 packages (@modelcontextprotocol/server) touches this file only. Everything it calls is SDK-free.
+// All wiring to the MCP SDK (1.x, protocol 2025-11-25) lives in this module (with http.ts and the
+// transports): McpServer for the run resource, our own tools/list and tools/call (the SDK's registerTool
+// advertises tools.listChanged, validates with raw Zod dumps, answers an unknown tool with a tool
+// result and runs a task-forbidding tool for a task call), subscriptions, logging, progress, tasks.
+// A move to the v2 packages (@modelcontextprotocol/server) touches these files only.
 import {McpServer, ResourceTemplate} from '@modelcontextprotocol/sdk/server/mcp.js'
-import {StdioServerTransport} from '@modelcontextprotocol/sdk/server/stdio.js'
 import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js'
 import type {TaskStore} from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js'
 import {
+  CallToolRequestSchema,
   ErrorCode,
+  ListToolsRequestSchema,
   McpError,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
   type CallToolResult,
+  type JSONRPCMessage,
   type LoggingLevel,
   type ServerNotification,
+  type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
-import type {Writable} from 'node:stream'
 import {z} from 'zod'
 import {CodegenError} from '../api/errors.js'
 import type {RunMonitor} from '../services/monitor.js'
-import type {RunRecord} from '../services/state.js'
-import {isTerminal} from '../services/status.js'
+import {checkParams, errorResponse} from './jsonrpc.js'
+import {checkedResult, describeIssues, errorResult, type ToolResult} from './results.js'
 import {RUN_URI_PREFIX, RUN_URI_TEMPLATE, runUri} from './shapes.js'
+import {LineTransport} from './stdio-transport.js'
 import {protocolOutput} from './stdio-guard.js'
+import {followTask, runPlain, type TaskSink} from './task-runner.js'
 import type {RunTaskStore} from './task-store.js'
 import type {TaskToolDef, ToolContext, ToolDef, ToolOutcome} from './tools/define.js'
 
@@ -59,18 +65,8 @@ export interface ServerHandle {
 }
 
 const RESOURCE_NOT_FOUND = -32002
-
-function errorResult(app: McpApp, error: unknown): CallToolResult {
-  return app.redact({content: [{type: 'text', text: app.errorText(error)}], isError: true})
-}
-
-function outcomeResult(app: McpApp, outcome: ToolOutcome<unknown>, isError = false): CallToolResult {
-  return app.redact({
-    content: [{type: 'text', text: outcome.text}],
-    structuredContent: outcome.data as Record<string, unknown>,
-    ...(isError ? {isError: true} : {}),
-  })
-}
+/** A message on stdio may carry 5 images of 10 MB as base64 (see the images argument), and some text. */
+export const MAX_MESSAGE_BYTES = 72 * 1024 * 1024
 
 type Extra = {
   signal: AbortSignal
@@ -79,7 +75,13 @@ type Extra = {
 }
 
 /** Runs one tool call: deadline, cancellation, progress, and every failure as an `isError` result. */
-async function callTool(app: McpApp, def: ToolDef, args: unknown, extra: Extra): Promise<CallToolResult> {
+async function callTool(
+  app: McpApp,
+  name: string,
+  output: z.ZodRawShape,
+  run: (tc: ToolContext) => Promise<ToolOutcome<unknown> & {ok?: boolean}>,
+  extra: Extra,
+): Promise<ToolResult> {
   const controller = new AbortController()
   const onAbort = () => controller.abort(extra.signal.reason)
   extra.signal.addEventListener('abort', onAbort, {once: true})
@@ -87,7 +89,7 @@ async function callTool(app: McpApp, def: ToolDef, args: unknown, extra: Extra):
   const due = Date.now() + app.toolDeadlineMs
   const timedOut = new Promise<never>((_, reject) => {
     deadline = setTimeout(() => {
-      const error = new CodegenError('timeout', `${def.name} did not finish within ${app.toolDeadlineMs / 1000} s.`, {
+      const error = new CodegenError('timeout', `${name} did not finish within ${app.toolDeadlineMs / 1000} s.`, {
         hint: 'The Codegen API is slow or rate-limited: try again in a minute.',
       })
       controller.abort(error)
@@ -108,78 +110,14 @@ async function callTool(app: McpApp, def: ToolDef, args: unknown, extra: Extra):
       .catch(() => undefined)
   }
   try {
-    const outcome = await Promise.race([def.run(args as never, app.toolContext(controller.signal, progress, due)), timedOut])
-    return outcomeResult(app, outcome)
+    const outcome = await Promise.race([run(app.toolContext(controller.signal, progress, due)), timedOut])
+    return checkedResult(app, name, output, outcome, outcome.ok === false)
   } catch (error) {
     return errorResult(app, error)
   } finally {
     clearTimeout(deadline)
     extra.signal.removeEventListener('abort', onAbort)
   }
-}
-
-type TaskStoreApi = {
-  createTask(p: {ttl?: number | null; pollInterval?: number}): Promise<{taskId: string}>
-  updateTaskStatus(id: string, status: 'working', message?: string): Promise<void>
-  storeTaskResult(id: string, status: 'completed' | 'failed', result: CallToolResult): Promise<void>
-  getTask(id: string): Promise<{status: string}>
-}
-
-/** A task tool's work after the task was created: start the run, follow it through the monitor, store the result. */
-async function followTask(app: McpApp, def: TaskToolDef, args: unknown, taskId: string, store: TaskStoreApi): Promise<void> {
-  const quiet = <T>(p: Promise<T>) => p.catch(() => undefined)
-  let record: RunRecord
-  try {
-    record = await def.start(
-      args as never,
-      app.toolContext(new AbortController().signal, () => undefined, Date.now() + app.toolDeadlineMs),
-    )
-  } catch (error) {
-    await quiet(store.storeTaskResult(taskId, 'failed', errorResult(app, error)))
-    return
-  }
-  const id = record.id
-  await quiet(
-    store.updateTaskStatus(
-      taskId,
-      'working',
-      `Agent run ${id} is ${record.status ?? 'starting'}${record.web_url ? `: ${record.web_url}` : ''}`,
-    ),
-  )
-  const final = await new Promise<RunRecord | undefined>((resolve) => {
-    if (isTerminal(record.status)) return resolve(record)
-    let lastStatus = record.status
-    const offStore = app.taskStore.onChange((t) => {
-      if (t.taskId === taskId && t.status === 'cancelled') done(undefined)
-    })
-    const offPoll = app.monitor.onPoll((r) => {
-      if (r.id !== id) return
-      if (isTerminal(r.status)) return done(r)
-      if (!r.watched) return done(r)
-      if (r.status !== lastStatus) {
-        lastStatus = r.status
-        void quiet(store.updateTaskStatus(taskId, 'working', `Agent run ${id} is ${r.status}`))
-      }
-    })
-    function done(r: RunRecord | undefined) {
-      offPoll()
-      offStore()
-      resolve(r)
-    }
-  })
-  if (!final) return // cancelled: the run itself goes on (the API cannot stop it); the task is over.
-  if (!isTerminal(final.status)) {
-    await quiet(
-      store.storeTaskResult(
-        taskId,
-        'failed',
-        errorResult(app, new CodegenError('not_found', `Agent run ${id} is no longer watched (${final.note ?? 'unknown reason'}).`)),
-      ),
-    )
-    return
-  }
-  const outcome = def.finish(final)
-  await quiet(store.storeTaskResult(taskId, outcome.ok ? 'completed' : 'failed', outcomeResult(app, outcome, !outcome.ok)))
 }
 
 function parseRunUri(uri: string): number | undefined {
@@ -190,6 +128,87 @@ function parseRunUri(uri: string): number | undefined {
   return id >= 1 && id <= 2_147_483_647 ? id : undefined
 }
 
+/** A JSON-RPC error with just the message given (McpError prefixes "MCP error <code>:"). */
+const rpcError = (code: number, message: string) => Object.assign(new Error(message), {code})
+
+type Entry =
+  {kind: 'plain'; def: ToolDef; schema: z.ZodObject; listed: Tool} | {kind: 'task'; def: TaskToolDef; schema: z.ZodObject; listed: Tool}
+
+const listedCache = new WeakMap<object, Tool>()
+
+/** What tools/list says of a tool: name, description, JSON schemas (draft 7, as the SDK makes them), annotations. */
+function listed(def: ToolDef | TaskToolDef, taskSupport: 'forbidden' | 'optional'): Tool {
+  let tool = listedCache.get(def)
+  if (!tool) {
+    tool = {
+      name: def.name,
+      title: def.annotations.title,
+      description: def.description,
+      inputSchema: z.toJSONSchema(z.strictObject(def.input), {target: 'draft-7', io: 'input'}) as Tool['inputSchema'],
+      outputSchema: z.toJSONSchema(z.object(def.output), {target: 'draft-7', io: 'output'}) as Tool['outputSchema'],
+      annotations: def.annotations,
+      execution: {taskSupport},
+    }
+    listedCache.set(def, tool)
+  }
+  return tool
+}
+
+/** The tools of this app by name. */
+export function toolEntries(app: Pick<McpApp, 'tools' | 'taskTools'>): Map<string, Entry> {
+  const entries = new Map<string, Entry>()
+  for (const def of app.tools)
+    entries.set(def.name, {kind: 'plain', def, schema: z.strictObject(def.input), listed: listed(def, 'forbidden')})
+  for (const def of app.taskTools)
+    entries.set(def.name, {kind: 'task', def, schema: z.strictObject(def.input), listed: listed(def, 'optional')})
+  return entries
+}
+
+type TaskExtra = Extra & {
+  taskStore?: TaskSink & {createTask(p: {ttl?: number | null; pollInterval?: number}): Promise<{taskId: string}>}
+  taskRequestedTtl?: number | null
+}
+
+/**
+ * tools/call as spec 2025-11-25 says: an unknown tool is -32602; a task call to a tool that forbids
+ * tasks is -32601 and runs nothing; invalid arguments are a tool error the model can correct (a task
+ * call, which has no tool result to carry it, gets -32602); both with a one-line message.
+ */
+async function handleCall(
+  app: McpApp,
+  entries: Map<string, Entry>,
+  request: {params: {name: string; arguments?: unknown; task?: unknown}},
+  extra: TaskExtra,
+) {
+  const {name, arguments: args, task} = request.params
+  const entry = entries.get(name)
+  if (!entry) throw rpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Tools: ${[...entries.keys()].join(', ')}.`)
+  const asTask = task !== undefined
+  if (asTask && entry.kind === 'plain')
+    throw rpcError(
+      ErrorCode.MethodNotFound,
+      `${name} does not run as a task (execution.taskSupport is "forbidden"): call it without "task".`,
+    )
+  const parsed = entry.schema.safeParse(args ?? {})
+  if (!parsed.success) {
+    const message = `Invalid arguments for ${name}: ${describeIssues(parsed.error)}.`
+    if (asTask) throw rpcError(ErrorCode.InvalidParams, message)
+    return errorResult(app, message)
+  }
+  if (entry.kind === 'plain') {
+    const def = entry.def
+    return callTool(app, name, def.output, (tc) => def.run(parsed.data as never, tc), extra)
+  }
+  const def = entry.def
+  if (!asTask) return callTool(app, name, def.output, (tc) => runPlain(app, def, parsed.data, tc), extra)
+  const store = extra.taskStore
+  if (!store) throw new McpError(ErrorCode.InternalError, 'No task store.')
+  const created = await store.createTask({ttl: extra.taskRequestedTtl ?? null, pollInterval: app.taskPollMs})
+  app.taskStore.describe(created.taskId, {tool: name})
+  void followTask(app, def, created.taskId, store, {args: parsed.data})
+  return {task: await app.taskStore.getTask(created.taskId)}
+}
+
 /** One MCP server (one client session) over the shared app: its own subscriptions and log level. */
 export function createServer(app: McpApp): {server: McpServer; dispose(): void} {
   const withTasks = app.taskTools.length > 0
@@ -197,7 +216,6 @@ export function createServer(app: McpApp): {server: McpServer; dispose(): void} 
     {name: app.name, version: app.version},
     {
       capabilities: {
-        tools: {listChanged: false},
         resources: {subscribe: true, listChanged: true},
         logging: {},
         ...(withTasks ? {tasks: {list: {}, cancel: {}, requests: {tools: {call: {}}}}} : {}),
@@ -211,43 +229,16 @@ export function createServer(app: McpApp): {server: McpServer; dispose(): void} 
     initialized = true
   }
 
-  for (const def of app.tools) {
-    server.registerTool(
-      def.name,
-      {
-        title: def.annotations.title,
-        description: def.description,
-        inputSchema: z.strictObject(def.input),
-        outputSchema: z.object(def.output),
-        annotations: def.annotations,
-      },
-      (args: unknown, extra: Extra) => callTool(app, def, args, extra),
-    )
-  }
-
-  for (const def of app.taskTools) {
-    server.experimental.tasks.registerToolTask(
-      def.name,
-      {
-        title: def.annotations.title,
-        description: def.description,
-        inputSchema: z.strictObject(def.input),
-        outputSchema: z.object(def.output),
-        annotations: def.annotations,
-        execution: {taskSupport: 'required'},
-      },
-      {
-        async createTask(args, extra) {
-          const store = extra.taskStore as unknown as TaskStoreApi
-          const task = await extra.taskStore.createTask({ttl: extra.taskRequestedTtl ?? null, pollInterval: app.taskPollMs})
-          void followTask(app, def, args, task.taskId, store)
-          return {task}
-        },
-        getTask: (_args, extra) => extra.taskStore.getTask(extra.taskId),
-        getTaskResult: async (_args, extra) => (await extra.taskStore.getTaskResult(extra.taskId)) as CallToolResult,
-      },
-    )
-  }
+  // Declared here rather than in the options, where McpServer would install its own tool handlers and
+  // advertise tools.listChanged. The tool list never changes while the server runs: nothing to announce.
+  server.server.registerCapabilities({tools: {listChanged: false}})
+  const entries = toolEntries(app)
+  const tools = [...entries.values()].map((e) => e.listed)
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({tools}))
+  server.server.setRequestHandler(
+    CallToolRequestSchema,
+    (request, extra) => handleCall(app, entries, request, extra as unknown as TaskExtra) as Promise<CallToolResult>,
+  )
 
   server.registerResource(
     'agent-run',
@@ -307,8 +298,57 @@ export function createServer(app: McpApp): {server: McpServer; dispose(): void} 
   }
 }
 
-export async function connect(app: McpApp, transport: Transport): Promise<ServerHandle & {server: McpServer}> {
+const SHUTTING_DOWN = -32000
+
+/**
+ * The transport as the SDK sees it: requests whose params do not fit their method are answered here
+ * (-32602, one line) and never reach the SDK; requests still unanswered when the server closes get an
+ * error instead of an empty reply.
+ */
+function guard(inner: Transport): {transport: Transport; failPending(message: string): Promise<void>} {
+  const pending = new Set<string | number>()
+  const transport = new Proxy(inner, {
+    set(target, prop, value: unknown) {
+      if (prop === 'onmessage' && typeof value === 'function') {
+        const handle = value as NonNullable<Transport['onmessage']>
+        target.onmessage = (message, extra) => {
+          const invalid = checkParams(message)
+          if (invalid) {
+            void target.send(invalid as JSONRPCMessage, {relatedRequestId: invalid.id ?? undefined}).catch(() => undefined)
+            return
+          }
+          if ('method' in message && 'id' in message) pending.add(message.id)
+          handle(message, extra)
+        }
+        return true
+      }
+      return Reflect.set(target, prop, value)
+    },
+    get(target, prop) {
+      if (prop === 'send')
+        return (message: JSONRPCMessage, options?: Parameters<Transport['send']>[1]) => {
+          if (!('method' in message) && 'id' in message && message.id !== undefined) pending.delete(message.id)
+          return target.send(message, options)
+        }
+      const value: unknown = Reflect.get(target, prop)
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+    },
+  })
+  const failPending = async (message: string) => {
+    const ids = [...pending]
+    pending.clear()
+    await Promise.all(
+      ids.map((id) =>
+        inner.send(errorResponse(id, SHUTTING_DOWN, message) as JSONRPCMessage, {relatedRequestId: id}).catch(() => undefined),
+      ),
+    )
+  }
+  return {transport, failPending}
+}
+
+export async function connect(app: McpApp, raw: Transport): Promise<ServerHandle & {server: McpServer}> {
   const {server, dispose} = createServer(app)
+  const {transport, failPending} = guard(raw)
   let markClosed!: () => void
   const closed = new Promise<void>((resolve) => (markClosed = resolve))
   server.server.onclose = () => {
@@ -317,18 +357,20 @@ export async function connect(app: McpApp, transport: Transport): Promise<Server
   }
   server.server.onerror = (error) => app.log('debug', `MCP transport: ${error.message}`)
   await server.connect(transport)
-  return {server, closed, close: () => server.close()}
+  return {
+    server,
+    closed,
+    async close() {
+      dispose()
+      await failPending(
+        'The server is shutting down: this call did not finish. Check what it did (codegenapi_list, codegenapi_get_agent_run) before calling it again.',
+      )
+      await server.close()
+    },
+  }
 }
 
-/**
- * Serves one client on stdin/stdout. The SDK's stdio transport does not notice stdin ending: when it
- * does, the server closes (and the caller shuts down).
- */
+/** Serves one client on stdin/stdout; the server closes when stdin ends (and the caller shuts down). */
 export async function serveStdio(app: McpApp): Promise<ServerHandle> {
-  const transport = new StdioServerTransport(process.stdin, protocolOutput() as Writable)
-  const handle = await connect(app, transport)
-  const end = () => void handle.close().catch(() => undefined)
-  process.stdin.once('end', end)
-  process.stdin.once('close', end)
-  return handle
+  return connect(app, new LineTransport(process.stdin, protocolOutput(), MAX_MESSAGE_BYTES))
 }

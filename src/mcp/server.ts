@@ -1,3 +1,4 @@
+import path from 'node:path'
 import {CodegenError} from '../api/errors.js'
 import {Redactor} from '../api/redact.js'
 import type {ConfigOverrides} from '../services/config.js'
@@ -8,6 +9,7 @@ import type {RunRecord} from '../services/state.js'
 import {mcpHint} from './hints.js'
 import type {LogLevel, McpApp, ServerHandle} from './sdk.js'
 import {runOut, runUri, staleOut} from './shapes.js'
+import {resumeTasks} from './task-runner.js'
 import {RunTaskStore} from './task-store.js'
 import {selectTools} from './tools/index.js'
 
@@ -17,6 +19,7 @@ import {selectTools} from './tools/index.js'
 export interface ServeOptions {
   readOnly?: boolean
   tools?: string
+  toolsets?: string
   overrides?: ConfigOverrides
   env?: NodeJS.ProcessEnv
   debug?: boolean
@@ -68,11 +71,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
 /** `mcp serve --http`: every client its own session; the monitor, state and token are shared. */
 export async function startHttpServer(
-  opts: ServeOptions & {host: string; port: number; authToken?: string},
+  opts: ServeOptions & {host: string; port: number; authToken?: string; maxSessions?: number; idleMs?: number},
 ): Promise<RunningServer & {url: string}> {
   const runtime = await createApp(opts)
   const {serveHttp} = await import('./http.js')
-  const http = await serveHttp(runtime.app, {host: opts.host, port: opts.port, authToken: opts.authToken})
+  const http = await serveHttp(runtime.app, opts)
   runtime.app.log(
     'info',
     runtime.describe(`HTTP at ${http.url}${opts.authToken ? ' (bearer token required)' : ''}`, runtime.start().length),
@@ -100,7 +103,7 @@ function lifecycle(runtime: AppRuntime, close: () => Promise<void>): Omit<Runnin
 
 export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
   const env = opts.env ?? process.env
-  const {tools, taskTools} = selectTools({readOnly: opts.readOnly, tools: opts.tools})
+  const {tools, taskTools} = selectTools({readOnly: opts.readOnly, tools: opts.tools, toolsets: opts.toolsets})
 
   // The token must never leave the process: every result and log line is scrubbed of it.
   const secrets = new Redactor()
@@ -149,7 +152,9 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
     if (u.statusChanged && u.record.status)
       log('info', `Agent run ${u.record.id} is ${u.record.status}${u.terminal && u.record.web_url ? `: ${u.record.web_url}` : ''}`)
   })
-  const taskStore = new RunTaskStore()
+  // Tasks and their results live next to the run state, so that they survive a restart (F-24).
+  const taskStore = new RunTaskStore(path.join(path.dirname(store.file), 'tasks.json'), (message) => log('warning', message))
+  await taskStore.load()
 
   const app: McpApp = {
     name: 'codegenapi',
@@ -194,14 +199,18 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
 
   return {
     app,
-    start: () => lifecycle.resumeWatching(),
+    start() {
+      const active = lifecycle.resumeWatching()
+      resumeTasks(app)
+      return active
+    },
     describe(transport, resumed) {
       const token = startup?.config.token ? 'set' : 'NOT set (tools will say how to set it)'
       return `codegenapi MCP server ${opts.version} on ${transport}: ${tools.length + taskTools.length} tools${opts.readOnly ? ' (read-only)' : ''}; token ${token}; org ${startup?.config.orgId ?? 'not set'}; run state ${store.file}${resumed ? `; watching ${resumed} run(s)` : ''}.`
     },
     async stop() {
       await lifecycle.close().catch(() => undefined)
-      taskStore.close()
+      await taskStore.close()
     },
   }
 

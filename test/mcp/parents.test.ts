@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {CallToolResultSchema} from '@modelcontextprotocol/sdk/types.js'
 import {useFakeApi} from '../helpers/fake.js'
-import {startMcp} from './session.js'
+import {startMcp, textOf} from './session.js'
 
 // Parent runs in the MCP server: the run monitor resumes a parent with its child's report, and
 // codegenapi_watch lists watched runs with their parents.
@@ -15,7 +15,7 @@ describe('mcp serve: parent runs and codegenapi_watch', () => {
 
   it('a child started with parent_run_id reports to its parent once the parent is COMPLETE', async () => {
     const parent = api.fake().runs.find((r) => r.status === 'ACTIVE')!
-    const s = await startMcp(env())
+    const s = await startMcp(env(), ['--toolsets', 'all'])
     const started = await call(s, 'codegenapi_new', {query: 'child task', parent_run_id: parent.id})
     expect(started.isError, JSON.stringify(started.content)).to.not.equal(true)
     const childId = started.structuredContent.id
@@ -37,13 +37,13 @@ describe('mcp serve: parent runs and codegenapi_watch', () => {
     expect(resumes[0].body.prompt).to.contain(`Report from child agent run ${childId}: COMPLETE`).and.to.contain('Summary: Child done')
     const after = await call(s, 'codegenapi_watch')
     expect(after.structuredContent.runs.find((r: any) => r.id === childId)).to.include({parent_report: 'sent'})
-    expect(after.content[0].text).to.contain(`parent ${parent.id} report sent`)
+    expect(textOf(after)).to.contain(`parent ${parent.id} report sent`)
     await s.close()
   })
 
   it('codegenapi_watch starts watching a run given by id, and refuses a bad id', async () => {
     const active = api.fake().runs.find((r) => r.status === 'ACTIVE')!
-    const s = await startMcp(env())
+    const s = await startMcp(env(), ['--toolsets', 'all'])
     const res = await call(s, 'codegenapi_watch', {agent_run_id: String(active.id)})
     expect(res.structuredContent.runs.map((r: any) => r.id)).to.include(active.id)
     const bad = await call(s, 'codegenapi_watch', {agent_run_id: 'abc'})

@@ -3,37 +3,23 @@ import {CallToolResultSchema} from '@modelcontextprotocol/sdk/types.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import {useFakeApi} from '../helpers/fake.js'
+import {ALL_TOOL_NAMES, READ_ONLY_TOOLS, selectTools, TOOLS, TASK_TOOLS} from '../../src/mcp/tools/index.js'
+import {TOOLSETS} from '../../src/mcp/tools/toolsets.js'
 import {startMcp, textOf, type McpSession} from './session.js'
 
 // The built binary, `codegenapi mcp serve`, driven by the SDK's real client against the in-repo fake
 // Codegen API. Runs created here stay ACTIVE until a test finishes them with setRunStatus.
 
-const TOOL_NAMES = [
-  'codegenapi_config',
-  'codegenapi_get_agent_run',
-  'codegenapi_get_agent_run_logs',
-  'codegenapi_get_current_user',
-  'codegenapi_get_organizations',
-  'codegenapi_get_user',
-  'codegenapi_get_users',
-  'codegenapi_list',
-  'codegenapi_new',
-  'codegenapi_resume',
-  'codegenapi_run',
-  'codegenapi_wait_for_agent_run',
-  'codegenapi_watch',
-]
-const READ_ONLY = [
-  'codegenapi_get_agent_run',
-  'codegenapi_get_agent_run_logs',
-  'codegenapi_get_current_user',
-  'codegenapi_get_organizations',
-  'codegenapi_get_user',
-  'codegenapi_get_users',
-  'codegenapi_list',
-  'codegenapi_wait_for_agent_run',
-  'codegenapi_watch',
-]
+// The tool lists come from the registry: all of them with --toolsets all, the default toolsets without.
+const ALL = ['--toolsets', 'all']
+const TOOL_NAMES = [...ALL_TOOL_NAMES].sort()
+const DEFAULT_NAMES = (() => {
+  const {tools, taskTools} = selectTools({})
+  return [...tools, ...taskTools].map((t) => t.name).sort()
+})()
+/** The tools that change something: every other tool is read-only (readOnlyHint, --read-only). */
+const WRITING = ['codegenapi_config', 'codegenapi_new', 'codegenapi_resume', 'codegenapi_run']
+const READ_ONLY = TOOL_NAMES.filter((n) => !WRITING.includes(n))
 
 const runUri = (id: number) => `codegen://agent-runs/${id}`
 
@@ -63,7 +49,7 @@ describe('mcp serve', function () {
 
   describe('tools/list', () => {
     it('lists every tool with a description, schemas with described fields and bounded integers, and annotations', async () => {
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       const {tools} = await s.client.listTools()
       expect(tools.map((t) => t.name).sort()).to.deep.equal(TOOL_NAMES)
       for (const tool of tools) {
@@ -84,7 +70,8 @@ describe('mcp serve', function () {
       for (const name of ['codegenapi_new', 'codegenapi_resume', 'codegenapi_run']) {
         expect(byName[name].annotations).to.include({readOnlyHint: false, idempotentHint: false, openWorldHint: true})
       }
-      expect(byName.codegenapi_run.execution?.taskSupport).to.equal('required')
+      // Optional: hosts without task support (AI SDK, LangChain) can call it too (F-20).
+      expect(byName.codegenapi_run.execution?.taskSupport).to.equal('optional')
       // A plain call must never wait for a whole run: no task support on codegenapi_new.
       expect(byName.codegenapi_new.execution?.taskSupport ?? 'forbidden').to.equal('forbidden')
       expect(byName.codegenapi_wait_for_agent_run.inputSchema.properties!.timeout_seconds).to.include({minimum: 1, maximum: 45})
@@ -93,10 +80,39 @@ describe('mcp serve', function () {
       await s.close()
     })
 
-    it('--read-only offers only the get, list and wait tools; --tools a chosen few', async () => {
-      const ro = await startMcp(api.env(), ['--read-only'])
+    it('the registry: read-only tools are the ones that say so; every tool is in a toolset', () => {
+      expect(READ_ONLY_TOOLS.sort()).to.deep.equal(READ_ONLY)
+      expect([...TOOLS, ...TASK_TOOLS].map((t) => t.name).sort()).to.deep.equal(TOOL_NAMES)
+      const inSets = new Set(Object.values(TOOLSETS).flatMap((t) => [...t.tools]))
+      expect([...inSets].sort()).to.deep.equal(TOOL_NAMES)
+    })
+
+    it('offers the default toolsets; --toolsets picks others, all is every tool, an unknown one is exit 2', async () => {
+      const s = await startMcp(api.env())
+      const names = (await s.client.listTools()).tools.map((t) => t.name).sort()
+      expect(names).to.deep.equal(DEFAULT_NAMES)
+      expect(names).to.include.members(['codegenapi_new', 'codegenapi_run', 'codegenapi_list_repos', 'codegenapi_get_current_user'])
+      expect(names).to.not.include('codegenapi_config')
+      await s.close()
+      const some = await startMcp(api.env(), ['--toolsets', 'repos,admin'])
+      expect((await some.client.listTools()).tools.map((t) => t.name).sort()).to.deep.equal(['codegenapi_config', 'codegenapi_list_repos'])
+      await some.close()
+      const {runCli} = await import('../helpers/cli.js')
+      const bad = await runCli(['mcp', 'serve', '--toolsets', 'runs,stuff'], {env: api.env()})
+      expect(bad.code).to.equal(2)
+      expect(bad.stdout).to.equal('')
+      expect(bad.stderr).to.include('stuff').and.include('runs')
+    })
+
+    it('--read-only offers only the tools that read; --tools a chosen few', async () => {
+      const ro = await startMcp(api.env(), [...ALL, '--read-only'])
       expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).to.deep.equal(READ_ONLY)
       await ro.close()
+      const roDefault = await startMcp(api.env(), ['--read-only'])
+      expect((await roDefault.client.listTools()).tools.map((t) => t.name).sort()).to.deep.equal(
+        DEFAULT_NAMES.filter((n) => READ_ONLY.includes(n)),
+      )
+      await roDefault.close()
       const few = await startMcp(api.env(), ['--tools', 'new,codegenapi_get_agent_run,wait_for_agent_run'])
       expect((await few.client.listTools()).tools.map((t) => t.name).sort()).to.deep.equal([
         'codegenapi_get_agent_run',
@@ -128,7 +144,7 @@ describe('mcp serve', function () {
   describe('tools/call', () => {
     it('answers every read tool from the API', async () => {
       const fake = api.fake()
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.listTools()
 
       const me = await call(s, 'codegenapi_get_current_user')
@@ -173,7 +189,7 @@ describe('mcp serve', function () {
 
     it('codegenapi_new returns at once, watches the run; wait, get and resume follow it', async () => {
       const fake = api.fake()
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.listTools()
       const created = await call(s, 'codegenapi_new', {
         query: 'Add retry logic to the HTTP client',
@@ -241,7 +257,7 @@ describe('mcp serve', function () {
 
     it('codegenapi_config lists, gets, sets and unsets, never showing the token', async () => {
       const fake = api.fake()
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.listTools()
       const list = await call(s, 'codegenapi_config', {action: 'list'})
       const token = list.structuredContent.entries.find((e: any) => e.key === 'api-token')
@@ -275,7 +291,7 @@ describe('mcp serve', function () {
   describe('errors', () => {
     it('answers failures as isError results a model can act on, and keeps serving', async () => {
       const fake = api.fake()
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.listTools()
 
       const missing = await call(s, 'codegenapi_get_agent_run', {agent_run_id: 99_999_999})
@@ -333,7 +349,7 @@ describe('mcp serve', function () {
     })
 
     it('starts without a token: lists its tools, and each API tool says how to configure one', async () => {
-      const s = await startMcp(api.env({CODEGEN_API_TOKEN: undefined}))
+      const s = await startMcp(api.env({CODEGEN_API_TOKEN: undefined}), ALL)
       const {tools} = await s.client.listTools()
       expect(tools).to.have.length(TOOL_NAMES.length)
       for (const [name, args] of [
@@ -364,7 +380,7 @@ describe('mcp serve', function () {
         summary: 's'.repeat(20_000),
         logs: [{message_type: 'ACTION', thought: 't'.repeat(50_000), tool_name: 'shell'}],
       })
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.listTools()
       const got = await call(s, 'codegenapi_get_agent_run', {agent_run_id: run.id})
       expect(got.structuredContent.result_truncated).to.equal(true)
@@ -380,7 +396,7 @@ describe('mcp serve', function () {
 
     it('answers within its deadline when the API is slow, and keeps serving', async () => {
       const fake = api.fake()
-      const s = await startMcp(api.env({CODEGENAPI_TOOL_DEADLINE_MS: '1500'}))
+      const s = await startMcp(api.env({CODEGENAPI_TOOL_DEADLINE_MS: '1500'}), ALL)
       await s.client.listTools()
       fake.inject({method: 'GET', path: '/v1/users/me', kind: 'delay', delayMs: 4000})
       const slow = await call(s, 'codegenapi_get_current_user')
@@ -397,7 +413,7 @@ describe('mcp serve', function () {
 
     it('stops waiting when the client cancels, and keeps serving', async () => {
       const run = api.fake().addRun({status: 'ACTIVE'})
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.listTools()
       const controller = new AbortController()
       const waiting = call(
@@ -418,7 +434,7 @@ describe('mcp serve', function () {
 
     it('--org-id picks the organization', async () => {
       const fake = api.fake()
-      const s = await startMcp(api.env(), ['--org-id', '57'])
+      const s = await startMcp(api.env(), [...ALL, '--org-id', '57'])
       await call(s, 'codegenapi_list', {limit: 1})
       expect(fake.requests.map((r) => r.path)).to.include('/v1/organizations/57/agent/runs')
       await s.close()
@@ -428,7 +444,7 @@ describe('mcp serve', function () {
   describe('watching runs', () => {
     it('notifies a subscriber with resources/updated, and logs the change, when the run completes', async () => {
       const fake = api.fake()
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.setLoggingLevel('info')
       const created = await call(s, 'codegenapi_new', {query: 'Fix the login bug'})
       const id = created.structuredContent.id
@@ -472,7 +488,7 @@ describe('mcp serve', function () {
 
     it('sends log lines at the level the client chose', async () => {
       const fake = api.fake()
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.setLoggingLevel('warning')
       const quiet = fake.addRun({status: 'ACTIVE'})
       await s.client.subscribeResource({uri: runUri(quiet.id)})
@@ -495,7 +511,7 @@ describe('mcp serve', function () {
     it('a subscription to any run watches it; unknown URIs are refused', async () => {
       const fake = api.fake()
       const run = fake.addRun({status: 'ACTIVE'})
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.subscribeResource({uri: runUri(run.id)})
       fake.setRunStatus(run.id, 'FAILED')
       await s.notification((n) => n.method === 'notifications/resources/updated' && n.params?.uri === runUri(run.id))
@@ -509,13 +525,13 @@ describe('mcp serve', function () {
 
     it('a restarted server picks up a run that was still active, and notifies when it completes', async () => {
       const fake = api.fake()
-      const first = await startMcp(api.env())
+      const first = await startMcp(api.env(), ALL)
       const id = (await call(first, 'codegenapi_new', {query: 'Long job'})).structuredContent.id
       await first.close()
       const state = JSON.parse(fs.readFileSync(path.join(api.box().stateDir, 'runs.json'), 'utf8'))
       expect(state.runs[String(id)]).to.include({status: 'ACTIVE', watched: true})
 
-      const second = await startMcp(api.env())
+      const second = await startMcp(api.env(), ALL)
       expect((await second.client.listResources()).resources.map((r) => r.uri)).to.include(runUri(id))
       await second.client.subscribeResource({uri: runUri(id)})
       const seen = fake.requests.length
@@ -536,7 +552,7 @@ describe('mcp serve', function () {
       const file = path.join(api.box().stateDir, 'runs.json')
       fs.mkdirSync(path.dirname(file), {recursive: true})
       fs.writeFileSync(file, '{not json')
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       expect((await s.client.listTools()).tools).to.have.length(TOOL_NAMES.length)
       expect(s.stderr()).to.include(file).and.include('not valid JSON')
       await s.close()
@@ -544,7 +560,7 @@ describe('mcp serve', function () {
 
     it('codegenapi_run runs as an MCP task that completes with the run', async () => {
       const fake = api.fake()
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.listTools()
       const messages: any[] = []
       const stream = s.client.experimental.tasks.callToolStream(
@@ -569,20 +585,13 @@ describe('mcp serve', function () {
       expect(textOf(result.result)).to.include('is COMPLETE')
       expect(messages[0].type).to.equal('taskCreated')
 
-      // Called without task augmentation, it refuses rather than block.
-      const plain = await s.client.request(
-        {method: 'tools/call', params: {name: 'codegenapi_run', arguments: {query: 'x'}}},
-        CallToolResultSchema,
-      )
-      expect(plain.isError).to.equal(true)
-      expect(textOf(plain)).to.include('task')
       await s.close()
     })
   })
 
   describe('process', () => {
     it('writes only JSON-RPC messages on stdout', async () => {
-      const s = await startMcp(api.env({DEBUG: 'codegenapi*'}), ['--debug'])
+      const s = await startMcp(api.env({DEBUG: 'codegenapi*'}), [...ALL, '--debug'])
       await s.client.listTools()
       await s.client.setLoggingLevel('debug')
       await call(s, 'codegenapi_get_current_user')
@@ -607,7 +616,7 @@ describe('mcp serve', function () {
     })
 
     it('exits 0 when stdin closes, with the state written', async () => {
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       const id = (await call(s, 'codegenapi_new', {query: 'watched at exit'})).structuredContent.id
       s.proc.stdin!.end()
       expect(await s.exited).to.deep.equal({code: 0, signal: null})
@@ -617,7 +626,7 @@ describe('mcp serve', function () {
 
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       it(`exits 0 on ${signal}`, async () => {
-        const s = await startMcp(api.env())
+        const s = await startMcp(api.env(), ALL)
         const id = (await call(s, 'codegenapi_new', {query: `watched at ${signal}`})).structuredContent.id
         s.proc.kill(signal)
         expect(await s.exited).to.deep.equal({code: 0, signal: null})
@@ -628,7 +637,7 @@ describe('mcp serve', function () {
 
     it('answers concurrent calls, each with its own result', async () => {
       const fake = api.fake()
-      const s = await startMcp(api.env())
+      const s = await startMcp(api.env(), ALL)
       await s.client.listTools()
       const ids = fake.runs.slice(0, 12).map((r) => r.id)
       const results = await Promise.all(ids.map((id) => call(s, 'codegenapi_get_agent_run', {agent_run_id: id})))

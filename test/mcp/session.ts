@@ -100,8 +100,10 @@ export async function startMcp(
   return session
 }
 
-/** The text of a tool result's first content block. */
+/** The text of a tool result: its text blocks (the serialized data, then the note for the model). */
 export function textOf(result: any): string {
-  const block = (result?.content ?? []).find((c: any) => c.type === 'text')
-  return block?.text ?? ''
+  return (result?.content ?? [])
+    .filter((c: any) => c.type === 'text')
+    .map((c: any) => c.text as string)
+    .join('\n')
 }

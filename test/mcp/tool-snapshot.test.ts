@@ -2,47 +2,79 @@ import {expect} from 'chai'
 import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {ALL_TOOL_NAMES} from '../../src/mcp/tools/index.js'
 import {Sandbox} from '../helpers/cli.js'
 import {startMcp} from './session.js'
 
 // What models see of each tool (name, description, input and output schema, annotations) is kept in
-// tool-snapshot.json, so that a change to it is a reviewed diff. After an intended change:
-//   npm run build && UPDATE_SNAPSHOTS=1 npm test
-// and commit the new snapshot with the change.
+// test/mcp/tool-snapshots/<name>.json, one file per tool, so that a change to it is a reviewed diff.
+// After an intended change:
+//   npm run build && UPDATE_SNAPSHOTS=1 npx mocha test/mcp/tool-snapshot.test.ts
+// and commit the new snapshots with the change.
 
-const SNAPSHOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tool-snapshot.json')
+const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tool-snapshots')
+/** What a host passes to the model for the default toolsets, in tokens (characters / 4). */
+const DEFAULT_BUDGET_TOKENS = 3000
+
+async function listTools(args: string[]) {
+  const box = new Sandbox()
+  try {
+    const s = await startMcp(box.env({CODEGENAPI_NO_PROJECT_CONFIG: '1'}), args)
+    const {tools} = await s.client.listTools()
+    await s.close()
+    return tools
+  } finally {
+    box.remove()
+  }
+}
+
+/** name + description + input schema, as a host hands them to a model, counted as characters / 4. */
+const tokens = (t: {name: string; description?: string; inputSchema: unknown}) =>
+  (t.name.length + (t.description ?? '').length + JSON.stringify(t.inputSchema).length) / 4
 
 describe('tool snapshot', () => {
-  it('matches test/mcp/tool-snapshot.json (UPDATE_SNAPSHOTS=1 rewrites it)', async () => {
-    const box = new Sandbox()
-    try {
-      const s = await startMcp(box.env({CODEGENAPI_NO_PROJECT_CONFIG: '1'}))
-      const {tools} = await s.client.listTools()
-      await s.close()
-      const current = tools
-        .map((t) => ({
-          name: t.name,
-          title: t.title,
-          description: t.description,
-          annotations: t.annotations,
-          execution: t.execution,
-          inputSchema: t.inputSchema,
-          outputSchema: t.outputSchema,
-        }))
-        .sort((a, b) => a.name.localeCompare(b.name))
-      const text = JSON.stringify(current, null, 2) + '\n'
-      if (process.env.UPDATE_SNAPSHOTS) {
-        fs.writeFileSync(SNAPSHOT, text)
-        return
+  it('each tool matches test/mcp/tool-snapshots/<name>.json (UPDATE_SNAPSHOTS=1 rewrites them)', async () => {
+    const tools = await listTools(['--toolsets', 'all'])
+    expect(tools.map((t) => t.name).sort()).to.deep.equal([...ALL_TOOL_NAMES].sort())
+    if (process.env.UPDATE_SNAPSHOTS) {
+      fs.rmSync(DIR, {recursive: true, force: true})
+      fs.mkdirSync(DIR, {recursive: true})
+    }
+    for (const t of tools) {
+      const current = {
+        name: t.name,
+        title: t.title,
+        description: t.description,
+        annotations: t.annotations,
+        execution: t.execution,
+        inputSchema: t.inputSchema,
+        outputSchema: t.outputSchema,
       }
-      expect(fs.existsSync(SNAPSHOT), `${SNAPSHOT} is missing: run UPDATE_SNAPSHOTS=1 npm test`).to.equal(true)
-      const saved = JSON.parse(fs.readFileSync(SNAPSHOT, 'utf8'))
+      const file = path.join(DIR, `${t.name}.json`)
+      if (process.env.UPDATE_SNAPSHOTS) {
+        fs.writeFileSync(file, JSON.stringify(current, null, 2) + '\n')
+        continue
+      }
+      expect(fs.existsSync(file), `${file} is missing: run UPDATE_SNAPSHOTS=1`).to.equal(true)
       expect(
         current,
-        'The tools models see changed. If that is intended, review the diff, then run UPDATE_SNAPSHOTS=1 npm test and commit test/mcp/tool-snapshot.json.',
-      ).to.deep.equal(saved)
-    } finally {
-      box.remove()
+        `What models see of ${t.name} changed. If that is intended, review the diff, then run UPDATE_SNAPSHOTS=1 and commit ${file}.`,
+      ).to.deep.equal(JSON.parse(fs.readFileSync(file, 'utf8')))
     }
+    // No snapshot of a tool that is gone.
+    expect(
+      fs
+        .readdirSync(DIR)
+        .map((f) => f.replace(/\.json$/, ''))
+        .sort(),
+    ).to.deep.equal([...ALL_TOOL_NAMES].sort())
+  })
+
+  it(`the default toolsets cost a model under ${DEFAULT_BUDGET_TOKENS} tokens, codegenapi_list_repos included`, async () => {
+    const tools = await listTools([])
+    const total = Math.round(tools.reduce((sum, t) => sum + tokens(t), 0))
+    process.stderr.write(`      default tools: ${tools.length}, about ${total} tokens (name, description, input schema)\n`)
+    expect(tools.map((t) => t.name)).to.include('codegenapi_list_repos')
+    expect(total).to.be.below(DEFAULT_BUDGET_TOKENS)
   })
 })

@@ -10,6 +10,8 @@ export default class McpServe extends ApiCommand {
   static override examples = [
     '<%= config.bin %> mcp serve',
     '<%= config.bin %> mcp serve --read-only',
+    '<%= config.bin %> mcp serve --toolsets all',
+    '<%= config.bin %> mcp serve --toolsets runs,repos,admin',
     '<%= config.bin %> mcp serve --tools new,get_agent_run,wait_for_agent_run',
     '<%= config.bin %> mcp serve --http --port 8080',
     'CODEGENAPI_MCP_TOKEN=... <%= config.bin %> mcp serve --http --host 0.0.0.0',
@@ -23,13 +25,30 @@ export default class McpServe extends ApiCommand {
     'read-only': Flags.boolean({
       description: 'Offer only the tools that read (get, list, wait): no new runs, no resume, no config changes',
     }),
-    tools: Flags.string({description: 'Offer only these tools (comma-separated names, with or without the codegenapi_ prefix)'}),
+    toolsets: Flags.string({
+      description: 'Offer these toolsets (comma-separated, or all): context, runs, repos, logs (the default), users, watch, admin',
+    }),
+    tools: Flags.string({
+      description: 'Offer these tools (comma-separated names, with or without the codegenapi_ prefix); alone, only these',
+    }),
     http: Flags.boolean({description: 'Serve over Streamable HTTP (at /mcp) instead of stdio'}),
     host: Flags.string({
       description: 'With --http: address to bind (default 127.0.0.1; any other needs --auth-token)',
       dependsOn: ['http'],
     }),
     port: Flags.integer({description: 'With --http: port (default 8080; 0 picks a free one)', min: 0, max: 65535, dependsOn: ['http']}),
+    'max-sessions': Flags.integer({
+      description: 'With --http: sessions open at once; past it, new clients get HTTP 503 (default 100)',
+      min: 1,
+      max: 10_000,
+      dependsOn: ['http'],
+    }),
+    'session-timeout': Flags.integer({
+      description: 'With --http: close a session idle this many seconds (default 1800)',
+      min: 1,
+      max: 7 * 24 * 3600,
+      dependsOn: ['http'],
+    }),
     'auth-token': Flags.string({
       description: 'With --http: bearer token every request must carry (better: CODEGENAPI_MCP_TOKEN)',
       env: 'CODEGENAPI_MCP_TOKEN',
@@ -48,22 +67,37 @@ export default class McpServe extends ApiCommand {
     const common = {
       readOnly: flags['read-only'],
       tools: flags.tools,
+      toolsets: flags.toolsets,
       overrides: {orgId: flags['org-id'], baseUrl: flags['base-url']},
       debug: Boolean(this.debugLogger(flags.debug)),
       version: this.config.version,
     }
     let server
     if (flags.http) {
-      const {isLoopback} = await loadMcpHttp()
+      const {isLoopback, MIN_NETWORK_TOKEN_LENGTH} = await loadMcpHttp()
       const host = flags.host ?? '127.0.0.1'
-      if (!isLoopback(host) && !flags['auth-token']) {
+      const token = flags['auth-token']
+      if (!isLoopback(host) && !token) {
         throw usageError(
           `Binding ${host} exposes the server to other machines: it needs a bearer token.`,
           'Set CODEGENAPI_MCP_TOKEN (or --auth-token), or bind 127.0.0.1.',
         )
       }
+      if (!isLoopback(host) && token!.length < MIN_NETWORK_TOKEN_LENGTH) {
+        throw usageError(
+          `The bearer token for ${host} is ${token!.length} characters long: a server open to other machines needs at least ${MIN_NETWORK_TOKEN_LENGTH}.`,
+          'Make one with: openssl rand -hex 32',
+        )
+      }
       const {startHttpServer} = await loadMcpServer()
-      const started = await startHttpServer({...common, host, port: flags.port ?? 8080, authToken: flags['auth-token']})
+      const started = await startHttpServer({
+        ...common,
+        host,
+        port: flags.port ?? 8080,
+        authToken: token,
+        maxSessions: flags['max-sessions'],
+        idleMs: flags['session-timeout'] === undefined ? undefined : flags['session-timeout'] * 1000,
+      })
       process.stderr.write(`codegenapi MCP server listening on ${started.url}\n`)
       server = started
     } else {
@@ -71,8 +105,9 @@ export default class McpServe extends ApiCommand {
       server = await startServer(common)
     }
     const stop = (reason: string) => {
-      // Shutdown writes the state and closes; should anything hang, leave anyway.
-      setTimeout(() => process.exit(0), 5000).unref()
+      // Shutdown writes the state and closes; should anything hang, leave anyway (hosts and service
+      // managers expect a prompt exit).
+      setTimeout(() => process.exit(0), 1500).unref()
       void server.shutdown(reason)
     }
     process.once('SIGINT', () => stop('SIGINT'))

@@ -33,7 +33,7 @@ export interface ToolAnnotations {
 
 export interface ToolOutcome<T> {
   data: T
-  /** The short text block every result carries (not every host reads structuredContent). */
+  /** A short note for the model (what it means, what to call next), sent after the JSON of `data`. */
   text: string
 }
 
@@ -49,8 +49,10 @@ export interface ToolDef<I extends z.ZodRawShape = z.ZodRawShape, O extends z.Zo
 }
 
 /**
- * A tool that runs as an MCP task (execution.taskSupport "required"): `start` begins the work and
- * returns the run to follow; the task completes with `finish` once the monitor sees the run end.
+ * A tool that can run as an MCP task (execution.taskSupport "optional"): `start` begins the work and
+ * returns the run to follow; the task completes with `finish` once the monitor sees the run end. Called
+ * without a task (clients that have no task support), the call waits for the run as long as a tool call
+ * may take, then answers with `finish`, or with `pending` if the run is still working.
  */
 export interface TaskToolDef<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
   name: string
@@ -60,6 +62,7 @@ export interface TaskToolDef<I extends z.ZodRawShape = z.ZodRawShape, O extends 
   annotations: ToolAnnotations
   start(args: Infer<I>, tc: ToolContext): Promise<RunRecord>
   finish(record: RunRecord): ToolOutcome<Infer<O>> & {ok: boolean}
+  pending(record: RunRecord): ToolOutcome<Infer<O>>
 }
 
 export const tool = <I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDef<I, O>): ToolDef => def as unknown as ToolDef
