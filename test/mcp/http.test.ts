@@ -7,6 +7,7 @@ import {StreamableHTTPClientTransport} from '@modelcontextprotocol/sdk/client/st
 import {CallToolResultSchema} from '@modelcontextprotocol/sdk/types.js'
 import {BIN, allOutputs, runCli} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
+import {isLoopback} from '../../src/mcp/http.js'
 
 // `codegenapi mcp serve --http`: the same server over Streamable HTTP, one session per client.
 
@@ -86,6 +87,52 @@ function rawPost(url: string, headers: Record<string, string>): Promise<number> 
   })
 }
 
+const INIT = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: {protocolVersion: '2025-11-25', capabilities: {}, clientInfo: {name: 'raw', version: '1'}},
+}
+
+interface Posted {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+/** One POST to the endpoint (a JSON-RPC message, or a raw body), with the whole answer. */
+function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Posted> {
+  const u = new URL(url)
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: u.hostname.replace(/^\[|\]$/g, ''),
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        headers: {'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers},
+      },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8').on('data', (d: string) => (text += d))
+        res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: text}))
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end(Buffer.isBuffer(body) ? body : JSON.stringify(body))
+  })
+}
+
+/** A new session's id. */
+async function openSession(url: string): Promise<string> {
+  const res = await post(url, INIT)
+  expect(res.status, res.body).to.equal(200)
+  const id = res.headers['mcp-session-id'] as string
+  await post(url, {jsonrpc: '2.0', method: 'notifications/initialized'}, {'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25'})
+  return id
+}
+
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
 
 describe('mcp serve --http', () => {
@@ -95,7 +142,7 @@ describe('mcp serve --http', () => {
   })
 
   it('lists tools and calls them over HTTP; two clients get their own sessions; closing one frees it', async () => {
-    const server = await startHttp(api.env())
+    const server = await startHttp(api.env(), ['--toolsets', 'all'])
     const a = await connectClient(server.url)
     const b = await connectClient(server.url)
     expect(a.transport.sessionId).to.be.a('string')
@@ -144,7 +191,7 @@ describe('mcp serve --http', () => {
 
   it('load: 20 concurrent clients x 50 tool calls, every call answered correctly, memory bounded', async function () {
     this.timeout(120_000)
-    const server = await startHttp(api.env())
+    const server = await startHttp(api.env(), ['--toolsets', 'all'])
     const pid = server.proc.pid!
     const runs = api.fake().runs.slice(0, 20)
     const clients = await Promise.all(runs.map(() => connectClient(server.url)))
@@ -180,5 +227,146 @@ describe('mcp serve --http', () => {
     expect(calls).to.equal(1000)
     expect(after - before, 'RSS growth (MiB)').to.be.below(100)
     expect(await server.stop()).to.equal(0)
+  })
+
+  it('F-22: past --max-sessions a new client gets HTTP 503 with a clear message; the others keep working', async () => {
+    const server = await startHttp(api.env(), ['--max-sessions', '3'])
+    const ids = [await openSession(server.url), await openSession(server.url), await openSession(server.url)]
+    const refused = await post(server.url, INIT)
+    expect(refused.status).to.equal(503)
+    expect(JSON.parse(refused.body).error.message).to.include('Too many MCP sessions').and.include('--max-sessions')
+    const listed = await post(
+      server.url,
+      {jsonrpc: '2.0', id: 2, method: 'tools/list'},
+      {'mcp-session-id': ids[0], 'mcp-protocol-version': '2025-11-25'},
+    )
+    expect(listed.status).to.equal(200)
+    expect(listed.body).to.include('codegenapi_new')
+    expect(await server.stop()).to.equal(0)
+  })
+
+  it('F-22: an idle session expires after --session-timeout', async () => {
+    const server = await startHttp(api.env(), ['--session-timeout', '1', '--debug'])
+    const id = await openSession(server.url)
+    const ping = () =>
+      post(server.url, {jsonrpc: '2.0', id: 3, method: 'ping'}, {'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25'})
+    expect((await ping()).status).to.equal(200)
+    // Wait for the server to say so (a ping meanwhile would keep the session alive).
+    await new Promise<void>((resolve) => {
+      const check = () => (server.stderr().includes(`HTTP session ${id} expired`) ? resolve() : setTimeout(check, 50))
+      check()
+    })
+    expect((await ping()).status).to.equal(404)
+    await server.stop()
+  })
+
+  it('F-22: SIGTERM exits within 2 s with 500 sessions open (--debug)', async function () {
+    this.timeout(120_000)
+    const server = await startHttp(api.env(), ['--max-sessions', '500', '--debug'])
+    for (let i = 0; i < 500; i += 50) await Promise.all(Array.from({length: 50}, () => openSession(server.url)))
+    const started = Date.now()
+    expect(await server.stop()).to.equal(0)
+    expect(Date.now() - started, 'ms from SIGTERM to exit').to.be.below(2000)
+  })
+
+  it('F-23: a body over the limit gets HTTP 413 with a JSON-RPC error; five 10 MB images fit', async function () {
+    this.timeout(60_000)
+    const server = await startHttp(api.env())
+    const big = await post(server.url, Buffer.alloc(73 * 1024 * 1024, 'a'))
+    expect(big.status).to.equal(413)
+    expect(JSON.parse(big.body).error.message).to.include('too large')
+    // Five images of 10 MB as base64 data URIs, in a tools/call body: within the limit.
+    const image = `data:image/png;base64,${'A'.repeat(Math.ceil((10 * 1024 * 1024 * 4) / 3))}`
+    const id = await openSession(server.url)
+    const call = {
+      jsonrpc: '2.0',
+      id: 9,
+      method: 'tools/call',
+      params: {name: 'codegenapi_get_current_user', arguments: {}, _meta: {images: Array(5).fill(image)}},
+    }
+    const fits = await post(server.url, call, {'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25'})
+    expect(fits.status).to.equal(200)
+    expect(fits.body).to.include('"id":9')
+    await server.stop()
+  })
+
+  it('F-26: bad JSON, a batch and jsonrpc 1.0 over HTTP get JSON-RPC errors', async () => {
+    const server = await startHttp(api.env())
+    const bad = await post(server.url, Buffer.from('this is not json'))
+    expect(bad.status).to.equal(400)
+    expect(JSON.parse(bad.body).error.code).to.equal(-32700)
+    const batch = await post(server.url, [INIT])
+    expect(JSON.parse(batch.body).error.code).to.equal(-32600)
+    const old = await post(server.url, {...INIT, jsonrpc: '1.0'})
+    expect(JSON.parse(old.body).error).to.include({code: -32600})
+    await server.stop()
+  })
+
+  it('F-29: the Bearer scheme is case-insensitive; a 401 says WWW-Authenticate', async () => {
+    const token = 'mcp-http-secret-7f6e5d4c'
+    const server = await startHttp(api.env({CODEGENAPI_MCP_TOKEN: token}))
+    const denied = await post(server.url, INIT)
+    expect(denied.status).to.equal(401)
+    expect(denied.headers['www-authenticate']).to.match(/^Bearer realm=/)
+    expect((await post(server.url, INIT, {authorization: `bearer ${token}`})).status).to.equal(200)
+    expect((await post(server.url, INIT, {authorization: `BEARER ${token}`})).status).to.equal(200)
+    expect((await post(server.url, INIT, {authorization: `Basic ${token}`})).status).to.equal(401)
+    await server.stop()
+  })
+
+  it('F-29: a server open to the network needs a token of 32 characters or more', async () => {
+    const res = await runCli(['mcp', 'serve', '--http', '--host', '0.0.0.0', '--port', '0', '--auth-token', 'a'], {env: api.env()})
+    expect(res.code).to.equal(2)
+    expect(res.stderr).to.include('at least 32')
+    expect(res.stdout).to.equal('')
+  })
+
+  it('F-29: IPv4-mapped loopback (::ffff:127.0.0.1) is loopback: served without a token, its own Host accepted', async () => {
+    expect(['::ffff:127.0.0.1', '::FFFF:127.0.0.9', '0:0:0:0:0:ffff:7f00:1', '0:0:0:0:0:0:0:1', '[::1]'].map(isLoopback)).to.deep.equal([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ])
+    expect(['::ffff:10.0.0.1', '::ffff:a00:1', '0.0.0.0', '::', 'example.com', '128.0.0.1'].map(isLoopback)).to.deep.equal(
+      Array(6).fill(false),
+    )
+    const server = await startHttp(api.env(), ['--host', '::ffff:127.0.0.1'])
+    expect(server.url).to.match(/^http:\/\/\[::ffff:127\.0\.0\.1\]:\d+\/mcp$/)
+    expect((await post(server.url, INIT)).status).to.equal(200)
+    await server.stop()
+  })
+
+  it('F-29: a call in flight at SIGTERM gets a JSON-RPC error, not an empty reply', async () => {
+    const run = api.fake().addRun({status: 'ACTIVE'})
+    const server = await startHttp(api.env())
+    const id = await openSession(server.url)
+    const pending = post(
+      server.url,
+      {jsonrpc: '2.0', id: 5, method: 'tools/call', params: {name: 'codegenapi_wait_for_agent_run', arguments: {agent_run_id: run.id}}},
+      {'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25'},
+    )
+    // The wait has begun once the server asked the API for the run.
+    const until = Date.now() + 10_000
+    while (!api.fake().requests.some((r) => r.path.endsWith(`/agent/run/${run.id}`)) && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    const stopped = server.stop()
+    const answer = await pending
+    await stopped
+    expect(answer.body).to.include('"id":5').and.include('shutting down')
+  })
+
+  it('F-30: SSE streams start with a priming event that has an id and a retry field', async () => {
+    const server = await startHttp(api.env())
+    const id = await openSession(server.url)
+    const listed = await post(
+      server.url,
+      {jsonrpc: '2.0', id: 7, method: 'tools/list'},
+      {'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25'},
+    )
+    expect(listed.headers['content-type']).to.include('text/event-stream')
+    expect(listed.body).to.match(/^id: \S+\nretry: \d+\ndata: \n\n/)
+    await server.stop()
   })
 })
