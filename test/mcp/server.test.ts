@@ -179,6 +179,19 @@ describe('mcp serve', function () {
       expect(got.structuredContent).to.include({id: done.id, status: 'COMPLETE', finished: true, resource_uri: runUri(done.id)})
       expect(textOf(got)).to.include(`Agent run ${done.id} is COMPLETE`)
 
+      // Repositories by name, to pass to codegenapi_new (it had to guess before).
+      const found = await call(s, 'codegenapi_list_repos', {search: 'SAFETY-core'})
+      const wanted = fake.repos.filter(
+        (r) => r.full_name.toLowerCase().includes('safety-core') || (r.description ?? '').toLowerCase().includes('safety-core'),
+      )
+      expect(found.structuredContent.repos.map((r: any) => r.id)).to.deep.equal(wanted.slice(0, 20).map((r) => r.id))
+      expect(found.structuredContent.repos[0]).to.include({id: wanted[0].id, full_name: wanted[0].full_name})
+      const few = await call(s, 'codegenapi_list_repos', {limit: 3})
+      expect(few.structuredContent.repos.map((r: any) => r.id)).to.deep.equal(fake.repos.slice(0, 3).map((r) => r.id))
+      const none = await call(s, 'codegenapi_list_repos', {search: 'no-such-repository-anywhere'})
+      expect(none.structuredContent).to.deep.equal({repos: [], count: 0})
+      expect(textOf(none)).to.include('No repository matches')
+
       const logs = await call(s, 'codegenapi_get_agent_run_logs', {agent_run_id: done.id, limit: 2})
       const all = fake.getLogs(done.id)
       expect(logs.structuredContent.logs).to.have.length(Math.min(2, all.length))

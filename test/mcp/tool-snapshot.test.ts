@@ -77,4 +77,12 @@ describe('tool snapshot', () => {
     expect(tools.map((t) => t.name)).to.include('codegenapi_list_repos')
     expect(total).to.be.below(DEFAULT_BUDGET_TOKENS)
   })
+
+  it('F-28: the README says what the schemas say of ids (integers; a client that checks refuses strings)', () => {
+    const readme = fs.readFileSync(path.join(DIR, '..', '..', '..', 'README.md'), 'utf8')
+    const schema = JSON.parse(fs.readFileSync(path.join(DIR, 'codegenapi_get_agent_run.json'), 'utf8'))
+    expect(schema.inputSchema.properties.agent_run_id.type).to.equal('integer')
+    expect(readme).to.not.match(/numeric string \(`"\d+"`\) is accepted too/)
+    expect(readme).to.include('the schemas say `integer`')
+  })
 })
