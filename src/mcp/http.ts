@@ -69,14 +69,14 @@ function eventStore(): EventStore {
   const events: {id: string; stream: string; message: JSONRPCMessage}[] = []
   let n = 0
   return {
-    async storeEvent(stream, message) {
+    storeEvent(stream, message) {
       const id = `${stream}.${++n}`
       events.push({id, stream, message})
       if (events.length > SSE_EVENTS_KEPT) events.splice(0, events.length - SSE_EVENTS_KEPT)
-      return id
+      return Promise.resolve(id)
     },
-    async getStreamIdForEventId(id) {
-      return events.find((e) => e.id === id)?.stream ?? (/^(.+)\.\d+$/.exec(id)?.[1] || undefined)
+    getStreamIdForEventId(id) {
+      return Promise.resolve(events.find((e) => e.id === id)?.stream ?? (/^(.+)\.\d+$/.exec(id)?.[1] || undefined))
     },
     async replayEventsAfter(lastId, {send}) {
       const stream = events.find((e) => e.id === lastId)?.stream ?? /^(.+)\.\d+$/.exec(lastId)?.[1] ?? ''

@@ -10,12 +10,10 @@ import {
   CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
   type CallToolResult,
   type JSONRPCMessage,
-  type LoggingLevel,
   type ServerNotification,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
@@ -197,12 +195,12 @@ async function handleCall(
   }
   if (entry.kind === 'plain') {
     const def = entry.def
-    return callTool(app, name, def.output, (tc) => def.run(parsed.data as never, tc), extra)
+    return callTool(app, name, def.output, (tc) => def.run(parsed.data, tc), extra)
   }
   const def = entry.def
   if (!asTask) return callTool(app, name, def.output, (tc) => runPlain(app, def, parsed.data, tc), extra)
   const store = extra.taskStore
-  if (!store) throw new McpError(ErrorCode.InternalError, 'No task store.')
+  if (!store) throw rpcError(ErrorCode.InternalError, 'No task store.')
   const created = await store.createTask({ttl: extra.taskRequestedTtl ?? null, pollInterval: app.taskPollMs})
   app.taskStore.describe(created.taskId, {tool: name})
   void followTask(app, def, created.taskId, store, {args: parsed.data})
@@ -210,7 +208,7 @@ async function handleCall(
 }
 
 /** One MCP server (one client session) over the shared app: its own subscriptions and log level. */
-export function createServer(app: McpApp): {server: McpServer; dispose(): void} {
+export function createServer(app: McpApp): {server: McpServer; dispose: () => void} {
   const withTasks = app.taskTools.length > 0
   const server = new McpServer(
     {name: app.name, version: app.version},
@@ -252,28 +250,28 @@ export function createServer(app: McpApp): {server: McpServer; dispose(): void} 
     async (uri, variables, extra) => {
       const id = parseRunUri(uri.href)
       if (id === undefined)
-        throw new McpError(ErrorCode.InvalidParams, `Not an agent run URI: ${uri.href} (expected ${RUN_URI_TEMPLATE}, with an integer id).`)
+        throw rpcError(ErrorCode.InvalidParams, `Not an agent run URI: ${uri.href} (expected ${RUN_URI_TEMPLATE}, with an integer id).`)
       void variables
       try {
         return {contents: [{uri: runUri(id), mimeType: 'application/json', text: app.redact(await app.readRun(id, extra.signal))}]}
       } catch (error) {
         const code = error instanceof CodegenError && error.kind === 'not_found' ? RESOURCE_NOT_FOUND : ErrorCode.InternalError
-        throw new McpError(code, app.errorText(error))
+        throw rpcError(code, app.errorText(error))
       }
     },
   )
 
   // McpServer does not answer resources/subscribe: the handlers go on the underlying server.
   const subscriptions = new Set<string>()
-  server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+  server.server.setRequestHandler(SubscribeRequestSchema, (request) => {
     const id = parseRunUri(request.params.uri)
     if (id === undefined)
-      throw new McpError(ErrorCode.InvalidParams, `Cannot subscribe to ${request.params.uri}: only ${RUN_URI_TEMPLATE} resources change.`)
+      throw rpcError(ErrorCode.InvalidParams, `Cannot subscribe to ${request.params.uri}: only ${RUN_URI_TEMPLATE} resources change.`)
     subscriptions.add(runUri(id))
     app.subscribed(id)
     return {}
   })
-  server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+  server.server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
     subscriptions.delete(request.params.uri)
     return {}
   })
@@ -286,12 +284,12 @@ export function createServer(app: McpApp): {server: McpServer; dispose(): void} 
   })
   const offLog = app.onLog((level, text) => {
     if (!initialized) return
-    server.server.sendLoggingMessage({level: level as LoggingLevel, logger: 'codegenapi', data: text}).catch(() => undefined)
+    server.server.sendLoggingMessage({level, logger: 'codegenapi', data: text}).catch(() => undefined)
   })
 
   return {
     server,
-    dispose() {
+    dispose: () => {
       offUpdate()
       offLog()
     },
@@ -348,7 +346,7 @@ function guard(inner: Transport): {transport: Transport; failPending(message: st
 
 export async function connect(app: McpApp, raw: Transport): Promise<ServerHandle & {server: McpServer}> {
   const {server, dispose} = createServer(app)
-  const {transport, failPending} = guard(raw)
+  const guarded = guard(raw)
   let markClosed!: () => void
   const closed = new Promise<void>((resolve) => (markClosed = resolve))
   server.server.onclose = () => {
@@ -356,13 +354,13 @@ export async function connect(app: McpApp, raw: Transport): Promise<ServerHandle
     markClosed()
   }
   server.server.onerror = (error) => app.log('debug', `MCP transport: ${error.message}`)
-  await server.connect(transport)
+  await server.connect(guarded.transport)
   return {
     server,
     closed,
     async close() {
       dispose()
-      await failPending(
+      await guarded.failPending(
         'The server is shutting down: this call did not finish. Check what it did (codegenapi_list, codegenapi_get_agent_run) before calling it again.',
       )
       await server.close()

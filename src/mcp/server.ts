@@ -33,7 +33,7 @@ const MAX_RETRY_AFTER_MS = 10_000
 const TOOL_DEADLINE_MS = 45_000
 
 const INSTRUCTIONS = `codegenapi drives Codegen agent runs (AI engineers working on GitHub repositories).
-To get work done: codegenapi_new starts a run and returns at once; the server watches it. Then call codegenapi_wait_for_agent_run (up to 45 s a call, call again while it is still running), or subscribe to the resource codegen://agent-runs/{id} to be notified when it changes. Read the outcome with codegenapi_get_agent_run (result, summary, pull requests). To follow up on a COMPLETE run, use codegenapi_resume.
+To get work done: codegenapi_new starts a run and returns at once; the server watches it (find the repository to name with codegenapi_list_repos). Then call codegenapi_wait_for_agent_run (up to 45 s a call, call again while it is still running), or subscribe to the resource codegen://agent-runs/{id} to be notified when it changes. Read the outcome with codegenapi_get_agent_run (result, summary, pull requests). To follow up on a COMPLETE run, use codegenapi_resume.
 If a tool says no token is configured, the user should run \`codegenapi config set api-token\` in a terminal (or set CODEGEN_API_TOKEN in this server's environment).`
 
 /** Everything the process needs to shut down, in one place. */

@@ -8,8 +8,8 @@ let realWrite: Write | undefined
 
 export function installStdioGuard(): void {
   if (realWrite) return
-  realWrite = process.stdout.write.bind(process.stdout) as Write
-  const toStderr = process.stderr.write.bind(process.stderr) as Write
+  realWrite = process.stdout.write.bind(process.stdout)
+  const toStderr: Write = process.stderr.write.bind(process.stderr)
   process.stdout.write = toStderr
   const err = (...args: unknown[]) => console.error(...args)
   console.log = err
@@ -22,12 +22,12 @@ export function installStdioGuard(): void {
 
 /** What the stdio transport writes to: the real stdout (write + 'drain'), whatever was patched. */
 export function protocolOutput(): NodeJS.WritableStream {
-  const write = realWrite ?? (process.stdout.write.bind(process.stdout) as Write)
+  const write: Write = realWrite ?? process.stdout.write.bind(process.stdout)
   return new Proxy(process.stdout, {
     get(target, prop, receiver) {
       if (prop === 'write') return write
-      const value = Reflect.get(target, prop, receiver)
-      return typeof value === 'function' ? value.bind(target) : value
+      const value: unknown = Reflect.get(target, prop, receiver)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
     },
   })
 }

@@ -24,11 +24,12 @@ export class LineTransport implements Transport {
     private readonly maxLineBytes: number,
   ) {}
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.input.on('data', this.onData)
     this.input.on('error', this.onInputError)
     this.input.once('end', this.onEnd)
     this.input.once('close', this.onEnd)
+    return Promise.resolve()
   }
 
   send(message: JSONRPCMessage | object): Promise<void> {
@@ -39,8 +40,8 @@ export class LineTransport implements Transport {
     })
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve()
     this.closed = true
     this.input.off('data', this.onData)
     this.input.off('error', this.onInputError)
@@ -48,6 +49,7 @@ export class LineTransport implements Transport {
     this.input.off('close', this.onEnd)
     this.pending = []
     this.onclose?.()
+    return Promise.resolve()
   }
 
   private readonly onEnd = () => void this.close()

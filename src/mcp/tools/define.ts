@@ -65,9 +65,8 @@ export interface TaskToolDef<I extends z.ZodRawShape = z.ZodRawShape, O extends 
   pending(record: RunRecord): ToolOutcome<Infer<O>>
 }
 
-export const tool = <I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDef<I, O>): ToolDef => def as unknown as ToolDef
-export const taskTool = <I extends z.ZodRawShape, O extends z.ZodRawShape>(def: TaskToolDef<I, O>): TaskToolDef =>
-  def as unknown as TaskToolDef
+export const tool = <I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDef<I, O>): ToolDef => def
+export const taskTool = <I extends z.ZodRawShape, O extends z.ZodRawShape>(def: TaskToolDef<I, O>): TaskToolDef => def
 
 export const READ = {readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true}
 export const START = {readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true}
