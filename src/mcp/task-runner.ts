@@ -37,12 +37,10 @@ export async function followTask(
   })
   try {
     let record: RunRecord
+    const tc = app.toolContext(cancel.signal, () => undefined, Date.now() + app.toolDeadlineMs)
     if ('args' in begin) {
       try {
-        record = await def.start(
-          begin.args as never,
-          app.toolContext(cancel.signal, () => undefined, Date.now() + app.toolDeadlineMs),
-        )
+        record = await def.start(begin.args as never, tc)
       } catch (error) {
         if (cancel.signal.aborted) return
         const result = errorResult(app, error)
@@ -52,7 +50,7 @@ export async function followTask(
       }
     } else {
       const known = app.monitor.store.get(begin.runId)
-      record = known && (isTerminal(known.status) || app.monitor.isWatched(known.id)) ? known : app.monitor.watch(begin.runId)
+      record = known && (isTerminal(known.status) || app.monitor.isWatched(known.id)) ? known : tc.lifecycle.follow(begin.runId)
     }
     const id = record.id
     app.taskStore.describe(taskId, {tool: def.name, runId: id})
@@ -138,6 +136,6 @@ export async function runPlain(
   // Leave a second for the answer itself: past the deadline the call would be reported as failed
   // although its run was started.
   const left = Math.min(PLAIN_WAIT_MS, tc.deadline - Date.now() - 1000)
-  const waited = await app.monitor.waitFor(record.id, {timeoutMs: left, signal: tc.signal})
+  const waited = await tc.lifecycle.wait(record.id, {timeoutMs: left, signal: tc.signal})
   return waited.finished ? def.finish(waited.record) : {...def.pending(waited.record), ok: true}
 }

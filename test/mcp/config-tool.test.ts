@@ -19,7 +19,7 @@ describe('codegenapi_config trust (F-16)', () => {
     const saved = {'api-token': 'stored-token-abcdef123456', 'org-id': 42}
     fs.writeFileSync(box.configFile, JSON.stringify(saved))
     // Credentials from the user file, as a real install has them.
-    const s = await startMcp(api.env({CODEGEN_API_TOKEN: undefined, CODEGEN_ORG_ID: undefined}))
+    const s = await startMcp(api.env({CODEGEN_API_TOKEN: undefined, CODEGEN_ORG_ID: undefined}), ['--toolsets', 'all'])
     for (const args of [
       {action: 'set', key: 'base-url', value: 'http://127.0.0.1:8111'},
       {action: 'set', key: 'base_url', value: 'https://api.codegen.com'},
@@ -43,7 +43,7 @@ describe('codegenapi_config trust (F-16)', () => {
   })
 
   it('is annotated as changing state, not as harmless', async () => {
-    const s = await startMcp(api.env())
+    const s = await startMcp(api.env(), ['--toolsets', 'all'])
     const {tools} = await s.client.listTools()
     const tool = tools.find((t) => t.name === 'codegenapi_config')!
     expect(tool.annotations).to.include({readOnlyHint: false, destructiveHint: true, openWorldHint: false})

@@ -35,7 +35,7 @@ describe('mcp serve: the run lifecycle', () => {
     // `new` checked the parent before creating the child; the server must not read it again.
     const checked = getsOf(parent.id).length
     api.fake().setRunStatus(child.id, 'COMPLETE', {summary: 'Child done'})
-    const s = await startMcp(env(), ['--read-only'])
+    const s = await startMcp(env(), ['--toolsets', 'all', '--read-only'])
     await message(s, `Agent run ${child.id} is COMPLETE`)
     await threeMorePolls(ticker.id)
     expect(resumesOf(parent.id)).to.have.length(0)
@@ -48,7 +48,7 @@ describe('mcp serve: the run lifecycle', () => {
     const subscribed = api.fake().addRun({status: 'ACTIVE', metadata: {parent_run_id: parent.id}})
     const watched = api.fake().addRun({status: 'ACTIVE', metadata: {parent_run_id: String(parent.id)}})
     const ticker = api.fake().addRun({status: 'ACTIVE'})
-    const s = await startMcp(env())
+    const s = await startMcp(env(), ['--toolsets', 'all'])
     await s.client.subscribeResource({uri: `codegen://agent-runs/${subscribed.id}`})
     await s.client.subscribeResource({uri: `codegen://agent-runs/${ticker.id}`})
     const listed = await call(s, 'codegenapi_watch', {agent_run_id: watched.id})
@@ -64,7 +64,7 @@ describe('mcp serve: the run lifecycle', () => {
   })
 
   it('F-6: out-of-range parent_run_id metadata never breaks codegenapi_new, get, wait or watch', async () => {
-    const s = await startMcp(env())
+    const s = await startMcp(env(), ['--toolsets', 'all'])
     // codegenapi_new refuses the reserved key, sending nothing; runs created elsewhere may still carry it.
     const started = await call(s, 'codegenapi_new', {query: 'x', metadata: {parent_run_id: '99999999999'}})
     expect(started.isError).to.equal(true)
@@ -85,7 +85,7 @@ describe('mcp serve: the run lifecycle', () => {
 
   it('F-24: codegenapi_get_agent_run answers from the local state, marked stale, as the resource does', async () => {
     const run = parseJson(await runCli(['new', '--query', 'offline', '--json'], {env: env()}))
-    const s = await startMcp(env({CODEGEN_API_BASE_URL: 'http://127.0.0.1:9', CODEGENAPI_RETRY_BASE_MS: '1'}))
+    const s = await startMcp(env({CODEGEN_API_BASE_URL: 'http://127.0.0.1:9', CODEGENAPI_RETRY_BASE_MS: '1'}), ['--toolsets', 'all'])
     const got = await call(s, 'codegenapi_get_agent_run', {agent_run_id: run.id})
     expect(got.isError, JSON.stringify(got.content)).to.not.equal(true)
     expect(got.structuredContent).to.include({id: run.id, stale: true, status: 'ACTIVE'})
@@ -101,7 +101,7 @@ describe('mcp serve: the run lifecycle', () => {
   it('F-3: an MCP server beside `codegenapi watch` resumes the parent once', async () => {
     const parent = api.fake().runs.find((r) => r.status === 'COMPLETE')!
     const child = parseJson(await runCli(['new', '--parent', String(parent.id), '--query', 'child', '--json'], {env: env()}))
-    const s = await startMcp(env())
+    const s = await startMcp(env(), ['--toolsets', 'all'])
     api.fake().inject({method: 'GET', path: new RegExp(`/agent/run/${parent.id}$`), kind: 'delay', delayMs: 400, times: 2})
     api.fake().setRunStatus(child.id, 'COMPLETE', {summary: 'Child done'})
     const watcher = await runCli(['watch', String(child.id), '--timeout', '20s'], {env: env()})

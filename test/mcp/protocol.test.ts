@@ -59,7 +59,8 @@ describe('mcp serve: protocol (spec 2025-11-25)', function () {
     const before = new Set(fake.runs.map((r) => r.id))
     const s = await startRaw(env(), [])
     s.send(callTool(1, 'codegenapi_run', {query: 'quick one', repo_id: 3001}))
-    await s.next((m) => m.method === 'notifications/resources/list_changed')
+    // The run exists once the fake has it (its journal, looked at until then).
+    while (!fake.runs.some((r) => !before.has(r.id))) await new Promise((resolve) => setTimeout(resolve, 20))
     const run = fake.runs.find((r) => !before.has(r.id))!
     fake.setRunStatus(run.id, 'COMPLETE', {result: 'All done'})
     const answer = await s.response(1)
