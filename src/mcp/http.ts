@@ -6,6 +6,7 @@ import net, {type AddressInfo} from 'node:net'
 import type {EventStore} from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import {StreamableHTTPServerTransport} from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import {isInitializeRequest, type JSONRPCMessage} from '@modelcontextprotocol/sdk/types.js'
+import {isLoopbackHost} from '../services/trust.js'
 import {checkMessage, errorResponse, PARSE_ERROR} from './jsonrpc.js'
 import {connect, MAX_MESSAGE_BYTES, type McpApp, type ServerHandle} from './sdk.js'
 
@@ -43,18 +44,8 @@ function canonicalHost(host: string): string {
   return bare
 }
 
-/**
- * True for an address only this machine can reach: 127.0.0.0/8, ::1, localhost, and the IPv4-mapped
- * forms of 127.0.0.0/8 (`::ffff:127.0.0.1`, `::ffff:7f00:1`). `::ffff:10.0.0.1` is 10.0.0.1: not loopback.
- */
-export function isLoopback(host: string): boolean {
-  const h = canonicalHost(host)
-  if (h === 'localhost') return true
-  if (net.isIPv4(h)) return h.startsWith('127.')
-  if (h === '[::1]') return true
-  const mapped = /^\[::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}\]$/.exec(h)
-  return mapped ? parseInt(mapped[1], 16) >> 8 === 127 : false
-}
+/** True for an address only this machine can reach (the one helper, in src/services/trust.ts). */
+export const isLoopback = isLoopbackHost
 
 const digest = (s: string) => createHash('sha256').update(s).digest()
 

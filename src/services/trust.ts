@@ -1,3 +1,4 @@
+import {isIPv6} from 'node:net'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -19,12 +20,25 @@ export type Writer = 'cli' | 'mcp'
 /** The names of this machine's loopback interface as they appear in URLs and Host headers. */
 export const LOOPBACK_URL_HOSTS = ['127.0.0.1', 'localhost', '[::1]'] as const
 
-/** Whether a host name or bind address is this machine's loopback interface: localhost, 127.0.0.0/8, ::1. */
+/**
+ * Whether a host name or bind address is this machine's loopback interface: localhost, 127.0.0.0/8,
+ * ::1, in any IPv6 spelling, and the IPv4-mapped forms of 127.0.0.0/8 (`::ffff:127.0.0.1` is
+ * `::ffff:7f00:1`); `::ffff:10.0.0.1` is 10.0.0.1, not loopback.
+ */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/\.$/, '')
-  if (h === 'localhost' || h === '::1' || h === '[::1]') return true
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^\[(.*)\]$/, '$1')
+  if (h === 'localhost') return true
   const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h)
-  return octets !== null && octets.slice(1).every((o) => Number(o) <= 255)
+  if (octets) return octets.slice(1).every((o) => Number(o) <= 255)
+  if (!isIPv6(h)) return false
+  const canonical = new URL(`http://[${h}]/`).hostname
+  if (canonical === '[::1]') return true
+  const mapped = /^\[::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}\]$/.exec(canonical)
+  return mapped !== null && parseInt(mapped[1], 16) >> 8 === 127
 }
 
 // --- who may set what ----------------------------------------------------------------------------
