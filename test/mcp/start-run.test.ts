@@ -42,7 +42,8 @@ describe('mcp: starting runs', function () {
     it('says the run may have been created (not "try again"), and watches the run when the answer comes', async () => {
       const fake = api.fake()
       fake.inject({method: 'POST', path: /\/agent\/run$/, kind: 'delay', delayMs: 1500})
-      const s = await startMcp(api.env({CODEGENAPI_TOOL_DEADLINE_MS: '800'}))
+      // codegenapi_watch is in the watch toolset, not the default one.
+      const s = await startMcp(api.env({CODEGENAPI_TOOL_DEADLINE_MS: '800'}), ['--toolsets', 'all'])
       const r = await call(s, 'codegenapi_new', {query: 'slow create'})
       expect(r.isError).to.equal(true)
       expect(textOf(r)).to.contain('may have been created').and.to.contain('codegenapi_list')
