@@ -24,7 +24,7 @@ export function nextStepText(next: NextStep): string {
     case 'debug':
       return 'The API answered in an unexpected form: try again later.'
     case 'list_repos':
-      return 'Ask the user for the repository as OWNER/NAME, or leave repo out to use the organization default.'
+      return 'Find it with codegenapi_list_repos (search by name), or ask the user for the repository as OWNER/NAME; leave repo out to use the organization default.'
     case 'choose_task':
       return `Use task with one of ${next.templates.join(', ')}; for a label of your own, use task_label.`
   }

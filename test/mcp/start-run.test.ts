@@ -109,8 +109,11 @@ describe('mcp: starting runs', function () {
         // F-45
         [{parent_run_id: 99_999}, /Parent agent run 99999 was not found/],
         // F-19: an unknown repository with no close names, and an unknown repo_id.
-        [{repo: 'qqqqqqqq/zzzzzzzzzzzz'}, /is not in organization[\s\S]*Ask the user for the repository as OWNER\/NAME/],
-        [{repo_id: 999_999}, /Repository id 999999 is not in organization[\s\S]*Ask the user/],
+        [
+          {repo: 'qqqqqqqq/zzzzzzzzzzzz'},
+          /is not in organization[\s\S]*codegenapi_list_repos[\s\S]*ask the user for the repository as OWNER\/NAME/,
+        ],
+        [{repo_id: 999_999}, /Repository id 999999 is not in organization[\s\S]*codegenapi_list_repos/],
       ]
       for (const [args, message] of cases) {
         const r = await call(s, 'codegenapi_new', {query: 'x', ...args})
