@@ -85,4 +85,28 @@ describe('tool snapshot', () => {
     expect(readme).to.not.match(/numeric string \(`"\d+"`\) is accepted too/)
     expect(readme).to.include('the schemas say `integer`')
   })
+
+  it('descriptions speak in tools and arguments, never in CLI commands or flags', () => {
+    const texts = (node: unknown, where: string, out: [string, string][]) => {
+      if (node && typeof node === 'object')
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'description' && typeof v === 'string') out.push([where, v])
+          else texts(v, `${where}.${k}`, out)
+        }
+      return out
+    }
+    for (const file of fs.readdirSync(DIR)) {
+      const tool = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))
+      for (const [where, text] of texts(
+        {description: tool.description, input: tool.inputSchema, output: tool.outputSchema},
+        tool.name,
+        [],
+      )) {
+        // `codegenapi login` and `codegenapi config set` may be named: they are what the user does in a
+        // terminal for what no tool may do (set the token or the API origin).
+        expect(text, where).to.not.match(/\bcodegenapi (new|get|list|resume|watch|logs|repos|users|orgs|whoami|open|mcp)\b/)
+        expect(text, where).to.not.match(/(^|[\s(`])--[a-z]/)
+      }
+    }
+  })
 })
