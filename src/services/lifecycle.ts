@@ -116,10 +116,9 @@ export class RunLifecycle {
 
   private async recordStart(created: CreatedRun): Promise<RunRecord> {
     const run = created.run
-    const base = recordFromRun(run, this.store.get(run.id), new Date(), this.repoNames)
     // The parent link is written here and only here, from the explicit parent the request carried.
-    this.store.put({...base, repo: created.repo?.full_name ?? base.repo ?? null, parent_run_id: validId(created.parentRunId) ?? null})
-    const record = this.monitor.watch(run, {reporting: true})
+    const known = {repo: created.repo?.full_name, parent_run_id: validId(created.parentRunId) ?? null}
+    const record = this.monitor.watch(run, {reporting: true, known})
     await this.commit(run.id)
     return record
   }

@@ -136,7 +136,10 @@ export class RunMonitor {
    * even a final status (the run may have been resumed elsewhere, F-34), and nothing is announced
    * before the API has answered (F-43). Returns the record as known now.
    */
-  watch(runOrId: AgentRun | number, opts: {resumed?: boolean; reporting?: boolean} = {}): RunRecord {
+  watch(
+    runOrId: AgentRun | number,
+    opts: {resumed?: boolean; reporting?: boolean; known?: Pick<RunRecord, 'repo' | 'parent_run_id'>} = {},
+  ): RunRecord {
     const now = new Date()
     const id = typeof runOrId === 'number' ? runOrId : runOrId.id
     const previous = this.store.get(id)
@@ -152,6 +155,8 @@ export class RunMonitor {
     }
     this.lastRuns.set(id, runOrId)
     let record = recordFromRun(runOrId, previous, now, this.opts.repoNames?.())
+    // What the starter knew beyond the API's answer (the repository it resolved, the explicit parent).
+    if (opts.known) record = {...record, repo: opts.known.repo ?? record.repo, parent_run_id: opts.known.parent_run_id ?? null}
     // Just resumed, a run may still show its old final status for a moment: keep looking a few times.
     const unchanged = normaliseStatus(previous?.status) === normaliseStatus(record.status)
     const grace = !isTerminal(record.status) ? 0 : opts.resumed ? RESUME_GRACE_POLLS : unchanged ? (current?.grace ?? 0) : 0
