@@ -5,10 +5,28 @@ import {isCodegenError} from './api/errors.js'
 import {ExitCode, errorJson, exitCodeFor} from './cli/exit-codes.js'
 import type {DebugLog} from './api/client.js'
 import {detectStyle, paint, type OutputStyle} from './output/format.js'
-import {extractJsonFields, pickFields} from './output/fields.js'
+import {checkFields, declaredFields, extractJsonFields, pickFields} from './output/fields.js'
+import {sanitize} from './output/sanitize.js'
+import {helpHint, usageMessage} from './cli/usage.js'
+
+// oclif's parser output types (not exported by @oclif/core).
+type FlagOutput = Record<string, unknown>
+type ArgOutput = Record<string, unknown>
 
 /** oclif's `this.exit(n)`: its error has no name of its own, only the code EEXIT. */
 const isExitError = (err: {code?: unknown}) => err.code === 'EEXIT'
+
+/** Ctrl-C at one of our prompts (src/cli/input.ts): exit 130, as a shell reports SIGINT. */
+export const CANCELLED_EXIT = 130
+
+/**
+ * The one rule for debug output (request log and error detail alike): --debug, or DEBUG naming
+ * codegenapi as the `debug` package does (`codegenapi`, `codegenapi*`, `codegenapi:...`, or `*`).
+ */
+export function debugEnabled(flagOn: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (flagOn) return true
+  return (env.DEBUG ?? '').split(/[\s,]+/).some((p) => p === '*' || /^codegenapi(\*|:.*)?$/.test(p))
+}
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -25,11 +43,52 @@ export abstract class BaseCommand extends Command {
 
   private _style?: OutputStyle
   private jsonFields?: string[]
+  private jq?: string
 
   override async init(): Promise<void> {
     const ctor = this.constructor as typeof BaseCommand
-    this.jsonFields = extractJsonFields(this.argv, Object.keys(ctor.args ?? {}).length > 0)
+    const fields = declaredFields(ctor.flags?.json)
+    this.jsonFields = extractJsonFields(this.argv, {takesArgs: Object.keys(ctor.args ?? {}).length > 0, fields})
     await super.init()
+    // Checked before run(): an unknown field costs no request.
+    if (this.jsonFields && fields) checkFields(this.jsonFields, fields)
+    // --jq filters the JSON document instead of printing it as it is.
+    const run = this.run.bind(this)
+    this.run = async () => {
+      const result: unknown = await run()
+      if (this.jq === undefined || result === undefined || !this.jsonEnabled()) return result
+      const {applyJq} = await import('./output/jq.js')
+      const text = await applyJq(this.toSuccessJson(result), this.jq)
+      process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`)
+      return undefined
+    }
+  }
+
+  /**
+   * Arguments come from argv only: oclif would otherwise read piped stdin as a missing positional
+   * argument (`echo 7059 | codegenapi get` used 7059; a prompt piped to `resume --query -` became the
+   * run id; a token piped to `config set api-token` became VALUE). stdin is for prompts and tokens.
+   */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const input = options ?? (this.ctor as unknown as Interfaces.Input<F, B, A>)
+    const args = Object.fromEntries(Object.entries(input.args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
+    const parsed = await super.parse<F, B, A>(
+      {
+        strict: input.strict,
+        flags: input.flags,
+        baseFlags: input.baseFlags,
+        enableJsonFlag: input.enableJsonFlag,
+        '--': input['--'],
+        args: args as Interfaces.ArgInput<A>,
+      },
+      argv,
+    )
+    const jq = (parsed.flags as {jq?: unknown}).jq
+    if (typeof jq === 'string') this.jq = jq
+    return parsed
   }
 
   protected override toSuccessJson(result: unknown): unknown {
@@ -50,11 +109,11 @@ export abstract class BaseCommand extends Command {
     return detectStyle(process.stderr)
   }
 
-  /** Debug lines go to stderr, prefixed; on when --debug or DEBUG=codegenapi*. */
+  /** Debug lines go to stderr, prefixed; on when --debug or DEBUG names codegenapi (see debugEnabled). */
   protected debugLogger(flagOn: boolean | undefined): DebugLog | undefined {
-    const env = process.env.DEBUG ?? ''
-    const on = flagOn || env.split(',').some((p) => /^codegenapi(\*|:|$)/.test(p.trim()) || p.trim() === '*')
-    return on ? (line) => process.stderr.write(`${paint(this.errStyle, 'gray', `[codegenapi] ${line}`)}\n`) : undefined
+    return debugEnabled(flagOn)
+      ? (line) => process.stderr.write(`${paint(this.errStyle, 'gray', `[codegenapi] ${sanitize(line)}`)}\n`)
+      : undefined
   }
 
   /**
@@ -89,19 +148,26 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(err: Error & {exitCode?: number; code?: unknown; oclif?: {exit?: number}}): Promise<void> {
     const json = this.jsonEnabled()
-    const debug = this.argv.includes('--debug') || /codegenapi/.test(process.env.DEBUG ?? '')
+    const debug = debugEnabled(this.argv.includes('--debug'))
     let code: number
     let body: Record<string, unknown>
+    if (err.name === 'Cancelled') {
+      // Ctrl-C at a prompt: nothing more to say, the shell shows ^C.
+      process.exitCode = CANCELLED_EXIT
+      if (json) this.logJson({error: {code: 'cancelled', message: err.message, exitCode: CANCELLED_EXIT}})
+      return
+    }
     if (isCodegenError(err)) {
       code = exitCodeFor(err)
       body = errorJson(err)
+      // A validation error thrown from a flag's parse comes wrapped in oclif's "Parsing --flag" text.
+      if (code === ExitCode.USAGE) body.message = usageMessage(err)
+      if (code === ExitCode.USAGE && !body.hint) body.hint = helpHint(this.config.bin, this.id)
       if (debug && err.detail) body.detail = err.detail
     } else if (err.oclif?.exit !== undefined && !isExitError(err)) {
       // oclif's own parse and usage errors.
       code = err.oclif.exit === 2 || /flag|argument|Expected|Missing/i.test(err.message) ? ExitCode.USAGE : err.oclif.exit
-      // "Parsing --limit \n\t<our message>": keep the message our validation wrote.
-      const message = err.message.replace(/^Parsing [^\n]*\n\s*/, '').replace(/\nSee more help with --help$/, '')
-      body = {code: 'usage', message, exitCode: code, hint: 'See --help for usage.'}
+      body = {code: 'usage', message: usageMessage(err), exitCode: code, hint: helpHint(this.config.bin, this.id)}
     } else if (isExitError(err)) {
       throw err
     } else {
@@ -113,11 +179,12 @@ export abstract class BaseCommand extends Command {
       this.logJson({error: body})
       return
     }
+    // Messages and hints quote the API and local files: sanitised like any other text from outside.
     const s = this.errStyle
-    const lines = [`${paint(s, 'red', 'Error:')} ${String(body.message)}`]
-    if (body.hint) lines.push(`${paint(s, 'dim', 'Hint:')} ${String(body.hint)}`)
-    if (debug && isCodegenError(err) && err.detail) lines.push(`${paint(s, 'gray', 'Detail:')} ${err.detail}`)
-    if (debug && !isCodegenError(err) && err.stack) lines.push(err.stack)
+    const lines = [`${paint(s, 'red', 'Error:')} ${sanitize(String(body.message))}`]
+    if (body.hint) lines.push(`${paint(s, 'dim', 'Hint:')} ${sanitize(String(body.hint))}`)
+    if (debug && isCodegenError(err) && err.detail) lines.push(`${paint(s, 'gray', 'Detail:')} ${sanitize(err.detail)}`)
+    if (debug && !isCodegenError(err) && err.stack) lines.push(sanitize(err.stack))
     process.stderr.write(lines.join('\n') + '\n')
   }
 }

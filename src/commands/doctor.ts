@@ -2,11 +2,14 @@ import {ApiCommand} from '../api-command.js'
 import {ExitCode} from '../cli/exit-codes.js'
 import {runDoctor, type Check} from '../services/doctor.js'
 import {paint} from '../output/format.js'
+import {jsonFlags} from '../output/fields.js'
+import {DOCTOR_FIELDS} from '../output/json-fields.js'
 
 export default class Doctor extends ApiCommand {
   static override summary = 'Check the set-up: Node.js, config files and modes, token, organization, API reachability, state file.'
   static override description = 'Exits 0 only when every check passes. --org-id checks another organization than the configured one.'
   static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json', '<%= config.bin %> doctor --org-id 57']
+  static override flags = {...jsonFlags(DOCTOR_FIELDS)}
 
   async run(): Promise<{ok: boolean; checks: Check[]}> {
     const {flags} = await this.parse(Doctor)

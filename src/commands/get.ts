@@ -5,6 +5,8 @@ import {parseDuration} from '../services/duration.js'
 import {exitCodeFor} from '../cli/exit-codes.js'
 import {oneLine} from '../output/sanitize.js'
 import {runDetail} from '../output/views.js'
+import {jsonFlags} from '../output/fields.js'
+import {RUN_FIELDS} from '../output/json-fields.js'
 
 export default class Get extends ApiCommand {
   static override summary = 'Show one agent run: status, result, summary, PRs and web URL.'
@@ -15,7 +17,10 @@ export default class Get extends ApiCommand {
     '<%= config.bin %> get 11745 --json',
   ]
   static override args = {agentRunId: runIdArg({required: true})}
-  static override flags = {...waitFlags}
+  static override flags = {
+    ...jsonFlags(RUN_FIELDS),
+    ...waitFlags,
+  }
 
   async run(): Promise<AgentRun & {stale?: boolean; last_seen?: string | null}> {
     const {args, flags} = await this.parse(Get)

@@ -6,6 +6,8 @@ import {runColumns} from '../output/views.js'
 import {TableStream} from '../output/table-stream.js'
 import {MAX_FILTER_PAGES, openRunListing} from '../services/run-list.js'
 import {peekRunState} from '../services/state-peek.js'
+import {jsonFlags} from '../output/fields.js'
+import {RUN_FIELDS} from '../output/json-fields.js'
 
 export default class List extends ApiCommand {
   static override summary = 'List agent runs, newest first.'
@@ -18,6 +20,7 @@ Statuses (case-insensitive, comma-separated): active/running, pending, complete/
     '<%= config.bin %> list --user ada-dev --source-type GITHUB --json',
   ]
   static override flags = {
+    ...jsonFlags(RUN_FIELDS),
     wide: wideFlag,
     status: Flags.string({char: 's', description: 'Only runs with this status (e.g. running, complete, failed)'}),
     repo: Flags.string({char: 'r', description: 'Only runs on this repository (OWNER/NAME, or NAME)'}),

@@ -5,6 +5,8 @@ import {usageError} from '../api/errors.js'
 import {readSecret, readStdin} from '../cli/input.js'
 import {checkToken, saveLogin} from '../services/auth.js'
 import {parsePositiveInt} from '../services/validate.js'
+import {jsonFlags} from '../output/fields.js'
+import {LOGIN_FIELDS} from '../output/json-fields.js'
 
 export default class Login extends BaseCommand {
   static override summary = 'Log in: check an API token, pick an organization, and save both.'
@@ -15,6 +17,7 @@ export default class Login extends BaseCommand {
     '<%= config.bin %> login --with-token --org-id 42 < token.txt',
   ]
   static override flags = {
+    ...jsonFlags(LOGIN_FIELDS),
     'with-token': Flags.boolean({description: 'Read the token from stdin'}),
     'org-id': Flags.string({description: 'Organization to use (default: ask, or the only one)'}),
   }

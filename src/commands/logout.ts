@@ -1,8 +1,11 @@
 import {BaseCommand} from '../base-command.js'
 import {logout} from '../services/auth.js'
+import {jsonFlags} from '../output/fields.js'
+import {LOGOUT_FIELDS} from '../output/json-fields.js'
 
 export default class Logout extends BaseCommand {
   static override summary = 'Remove the API token from your user config file.'
+  static override flags = {...jsonFlags(LOGOUT_FIELDS)}
   static override examples = ['<%= config.bin %> logout']
 
   async run(): Promise<{removed: boolean}> {

@@ -5,6 +5,8 @@ import {limitFlag, runIdArg, skipFlag, wideFlag} from '../flags.js'
 import {followLogs, iterateLogs} from '../services/runs.js'
 import {logLine} from '../output/views.js'
 import {oneLine} from '../output/sanitize.js'
+import {jsonFlags} from '../output/fields.js'
+import {LOG_FIELDS} from '../output/json-fields.js'
 
 export default class Logs extends ApiCommand {
   static override summary = "Show an agent run's logs: time, message type, tool and thought."
@@ -18,6 +20,7 @@ export default class Logs extends ApiCommand {
   ]
   static override args = {agentRunId: runIdArg({required: true})}
   static override flags = {
+    ...jsonFlags(LOG_FIELDS),
     wide: wideFlag,
     limit: limitFlag(100, 'Maximum number of log entries'),
     skip: skipFlag('Entries to skip'),

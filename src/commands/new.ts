@@ -6,6 +6,8 @@ import {parseMetadata, readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
 import {AGENT_TYPES, type CreatedRun} from '../services/runs.js'
 import {ExitCode} from '../cli/exit-codes.js'
+import {jsonFlags} from '../output/fields.js'
+import {RUN_FIELDS} from '../output/json-fields.js'
 
 export default class New extends ApiCommand {
   static override summary = 'Start a new agent run.'
@@ -19,6 +21,7 @@ Every input is checked before anything is sent. If the answer to the create is l
     '<%= config.bin %> new --prompt-file task.md --image screenshot.png --metadata ticket=ENG-42 --json',
   ]
   static override flags = {
+    ...jsonFlags(RUN_FIELDS),
     query: Flags.string({char: 'q', description: 'The prompt; `-` reads it from stdin', aliases: ['prompt']}),
     'prompt-file': Flags.string({char: 'f', description: 'Read the prompt from this file'}),
     repo: Flags.string({char: 'r', description: 'Repository as OWNER/NAME', exclusive: ['repo-id']}),

@@ -1,8 +1,11 @@
 import {ApiCommand} from '../api-command.js'
 import {runIdArg} from '../flags.js'
+import {jsonFlags} from '../output/fields.js'
+import {OPEN_FIELDS} from '../output/json-fields.js'
 
 export default class Open extends ApiCommand {
   static override summary = "Open an agent run's web page (prints the URL where no browser can be opened)."
+  static override flags = {...jsonFlags(OPEN_FIELDS)}
   static override examples = ['<%= config.bin %> open 11745']
   static override args = {agentRunId: runIdArg({required: true})}
 

@@ -2,9 +2,12 @@ import {ApiCommand} from '../api-command.js'
 import type {Organization} from '../api/schemas.js'
 import {listOrganizations} from '../services/orgs.js'
 import {orgsTable} from '../output/views.js'
+import {jsonFlags} from '../output/fields.js'
+import {ORG_FIELDS} from '../output/json-fields.js'
 
 export default class Orgs extends ApiCommand {
   static override summary = 'List the organizations your token can use.'
+  static override flags = {...jsonFlags(ORG_FIELDS)}
   static override examples = ['<%= config.bin %> orgs', '<%= config.bin %> orgs --json']
 
   async run(): Promise<Organization[]> {

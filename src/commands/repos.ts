@@ -4,6 +4,8 @@ import type {Repo} from '../api/schemas.js'
 import {limitFlag, wideFlag} from '../flags.js'
 import {listRepos} from '../services/repos.js'
 import {reposTable} from '../output/views.js'
+import {jsonFlags} from '../output/fields.js'
+import {REPO_FIELDS} from '../output/json-fields.js'
 
 export default class Repos extends ApiCommand {
   static override summary = 'List the repositories of the organization.'
@@ -13,6 +15,7 @@ export default class Repos extends ApiCommand {
     '<%= config.bin %> repos --limit 500',
   ]
   static override flags = {
+    ...jsonFlags(REPO_FIELDS),
     wide: wideFlag,
     limit: limitFlag(50, 'Maximum number of repositories'),
     search: Flags.string({char: 's', description: 'Only repositories whose name or description contains this text'}),

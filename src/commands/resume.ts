@@ -6,6 +6,8 @@ import {positiveInt, runIdArg, waitFlags, DEFAULT_WAIT_TIMEOUT} from '../flags.j
 import {readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
 import {ExitCode} from '../cli/exit-codes.js'
+import {jsonFlags} from '../output/fields.js'
+import {RUN_FIELDS} from '../output/json-fields.js'
 
 export default class Resume extends ApiCommand {
   static override summary = 'Resume a COMPLETE agent run with a follow-up prompt.'
@@ -17,6 +19,7 @@ If the answer to the resume is lost (a reset, a timeout, a gateway error), it sa
   ]
   static override args = {agentRunId: runIdArg({required: false})}
   static override flags = {
+    ...jsonFlags(RUN_FIELDS),
     'agent-run-id': Flags.custom<number>({
       description: 'The run to resume (instead of the argument)',
       parse: positiveInt('--agent-run-id'),

@@ -5,6 +5,8 @@ import {limitFlag, skipFlag, wideFlag} from '../flags.js'
 import {parsePositiveInt} from '../services/validate.js'
 import {getCurrentUser, getUser, listUsers} from '../services/users.js'
 import {userDetail, usersTable} from '../output/views.js'
+import {jsonFlags} from '../output/fields.js'
+import {USER_FIELDS} from '../output/json-fields.js'
 
 export default class Users extends ApiCommand {
   static override summary = 'List the users of the organization, or show one user.'
@@ -20,6 +22,7 @@ export default class Users extends ApiCommand {
     user: Args.string({description: 'A user id, or `me`', required: false}),
   }
   static override flags = {
+    ...jsonFlags(USER_FIELDS),
     wide: wideFlag,
     limit: limitFlag(50, 'Maximum number of users'),
     skip: skipFlag('Users to skip'),

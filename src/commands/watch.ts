@@ -8,6 +8,8 @@ import {parsePositiveInt} from '../services/validate.js'
 import type {RunRecord} from '../services/state.js'
 import {link, paint, statusColor} from '../output/format.js'
 import {oneLine} from '../output/sanitize.js'
+import {jsonFlags} from '../output/fields.js'
+import {RECORD_FIELDS} from '../output/json-fields.js'
 
 export default class Watch extends ApiCommand {
   static override summary = 'Follow agent runs live until they finish; the exit code is the worst outcome.'
@@ -21,6 +23,7 @@ Exit codes: 0 all COMPLETE, 6 one ended otherwise, 4 a run does not exist, 124 t
   static override strict = false
   static override args = {ids: Args.string({description: 'Agent run ids', required: false})}
   static override flags = {
+    ...jsonFlags(RECORD_FIELDS),
     timeout: Flags.string({description: 'Give up after this long (e.g. 90s, 30m, 2h; default 30m)'}),
   }
 

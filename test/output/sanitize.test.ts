@@ -17,3 +17,13 @@ describe('sanitize', () => {
     expect(oneLine(null)).to.equal('')
   })
 })
+
+describe('sanitize: invisible characters (F-59)', () => {
+  it('shows bidi overrides, isolates and zero-width characters escaped', () => {
+    expect(sanitize('invoice_\u202efdp.exe\u202c')).to.equal('invoice_<U+202E>fdp.exe<U+202C>')
+    expect(oneLine('a\u200bb\u200dc\u2066d\u2069e\ufeff')).to.equal('a<U+200B>b<U+200D>c<U+2066>d<U+2069>e<U+FEFF>')
+  })
+  it('keeps ordinary non-ASCII text as it is', () => {
+    expect(oneLine('Größe – 東京 ✓')).to.equal('Größe – 東京 ✓')
+  })
+})

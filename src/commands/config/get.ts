@@ -1,9 +1,12 @@
 import * as Args from '@oclif/core/args'
 import {BaseCommand} from '../../base-command.js'
 import {canonicalKey, ConfigService, type ConfigEntry} from '../../services/config.js'
+import {jsonFlags} from '../../output/fields.js'
+import {CONFIG_FIELDS} from '../../output/json-fields.js'
 
 export default class ConfigGet extends BaseCommand {
   static override summary = 'Show the value in effect for a key, and where it comes from (the token is masked).'
+  static override flags = {...jsonFlags(CONFIG_FIELDS)}
   static override examples = ['<%= config.bin %> config get org-id', '<%= config.bin %> config get api-token --json']
   static override args = {key: Args.string({description: 'api-token, org-id or base-url', required: true})}
 

@@ -1,9 +1,12 @@
 import {BaseCommand} from '../../base-command.js'
 import {ConfigService, type ConfigEntry} from '../../services/config.js'
 import {renderTable} from '../../output/table.js'
+import {jsonFlags} from '../../output/fields.js'
+import {CONFIG_FIELDS} from '../../output/json-fields.js'
 
 export default class ConfigList extends BaseCommand {
   static override summary = 'List every key with the value in effect and its source (the token is masked).'
+  static override flags = {...jsonFlags(CONFIG_FIELDS)}
   static override examples = ['<%= config.bin %> config list', '<%= config.bin %> config list --json']
 
   async run(): Promise<ConfigEntry[]> {

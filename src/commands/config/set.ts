@@ -3,9 +3,12 @@ import {BaseCommand} from '../../base-command.js'
 import {usageError} from '../../api/errors.js'
 import {readSecret} from '../../cli/input.js'
 import {ConfigService, canonicalKey, CONFIG_KEYS, type ConfigEntry} from '../../services/config.js'
+import {jsonFlags} from '../../output/fields.js'
+import {CONFIG_FIELDS} from '../../output/json-fields.js'
 
 export default class ConfigSet extends BaseCommand {
   static override summary = 'Set a configuration value in your user config file.'
+  static override flags = {...jsonFlags(CONFIG_FIELDS)}
   static override description = `Keys: api-token (aliases api_token, token), org-id (org_id), base-url.
 With no VALUE the value is read from stdin (hidden input on a terminal), so a token never has to be on the command line or in shell history.`
   static override examples = [

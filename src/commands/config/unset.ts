@@ -1,9 +1,12 @@
 import * as Args from '@oclif/core/args'
 import {BaseCommand} from '../../base-command.js'
 import {ConfigService} from '../../services/config.js'
+import {jsonFlags} from '../../output/fields.js'
+import {CONFIG_UNSET_FIELDS} from '../../output/json-fields.js'
 
 export default class ConfigUnset extends BaseCommand {
   static override summary = 'Remove a key from your user config file.'
+  static override flags = {...jsonFlags(CONFIG_UNSET_FIELDS)}
   static override examples = ['<%= config.bin %> config unset api-token']
   static override args = {key: Args.string({description: 'api-token, org-id or base-url', required: true})}
 

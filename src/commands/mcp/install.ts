@@ -3,6 +3,8 @@ import {fileURLToPath} from 'node:url'
 import {BaseCommand} from '../../base-command.js'
 import {packageFile} from '../../version.js'
 import {BAKEABLE, installMcpServer, MCP_CLIENTS, type InstallResult} from '../../services/mcp-install.js'
+import {jsonFlags} from '../../output/fields.js'
+import {INSTALL_FIELDS} from '../../output/json-fields.js'
 
 export default class McpInstall extends BaseCommand {
   static override summary = "Add codegenapi's MCP server to an AI assistant's config."
@@ -14,6 +16,7 @@ export default class McpInstall extends BaseCommand {
     '<%= config.bin %> mcp install --client claude-code --env CODEGEN_ORG_ID',
   ]
   static override flags = {
+    ...jsonFlags(INSTALL_FIELDS),
     client: Flags.string({char: 'c', description: 'Which assistant', options: [...MCP_CLIENTS], required: true}),
     'dry-run': Flags.boolean({description: 'Print the entry and the file, change nothing'}),
     'with-token': Flags.boolean({description: 'Also write the API token into the client config (it is stored in plain text there)'}),
