@@ -1,37 +1,118 @@
-import fs from 'node:fs/promises'
+import fs from 'node:fs'
+// node:readline is loaded by oclif's parser anyway; readline/promises would be a module more.
+import {createInterface} from 'node:readline'
+import {StringDecoder} from 'node:string_decoder'
 import {usageError} from '../api/errors.js'
+import {MAX_PROMPT_CHARS} from '../services/tasks.js'
+import {oneLine} from '../output/sanitize.js'
 
-/** All of stdin as text (a prompt or a token piped in). */
-export async function readStdin(stream: NodeJS.ReadStream = process.stdin): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  return Buffer.concat(chunks).toString('utf8')
+/** Tokens, org ids and URLs are short: more than this on stdin is not one of them. */
+export const MAX_SECRET_CHARS = 4096
+
+/** Ctrl-C at one of our prompts; the base command exits 130 for it, as a shell does for SIGINT. */
+export class Cancelled extends Error {
+  override name = 'Cancelled'
+  constructor() {
+    super('Cancelled.')
+  }
 }
 
 /**
+ * Text from a stream, refusing more than `maxChars` characters: reading stops there, so a huge pipe or
+ * `/dev/zero` costs a bounded amount of memory and time, not all of it.
+ */
+export async function readCapped(stream: NodeJS.ReadableStream, maxChars: number, what: string, hint?: string): Promise<string> {
+  const decoder = new StringDecoder('utf8')
+  let text = ''
+  // Leaving the loop early (the throw) destroys the stream.
+  for await (const chunk of stream) {
+    text += typeof chunk === 'string' ? chunk : decoder.write(chunk)
+    if (text.length > maxChars) throw usageError(`${what} is longer than ${maxChars.toLocaleString('en-US')} characters.`, hint)
+  }
+  return text + decoder.end()
+}
+
+/** All of stdin as text (a token, by default, or a prompt), up to `maxChars`. */
+export async function readStdin(opts: {maxChars?: number; what?: string; hint?: string; stream?: NodeJS.ReadStream} = {}): Promise<string> {
+  const max = opts.maxChars ?? MAX_SECRET_CHARS
+  const hint = opts.hint ?? (max === MAX_SECRET_CHARS ? 'A token or a setting is much shorter: pipe only that.' : undefined)
+  return readCapped(opts.stream ?? process.stdin, max, opts.what ?? 'The input on stdin', hint)
+}
+
+/**
+ * Whether something was piped or redirected into stdin, without waiting for a writer that may never
+ * write: a terminal or /dev/null is no input; a file is input when it is not empty; a pipe is input
+ * when its first bytes (or its end) arrive within `graceMs`.
+ */
+export async function stdinHasInput(stdin: NodeJS.ReadStream = process.stdin, graceMs = 150): Promise<boolean> {
+  if (stdin.isTTY) return false
+  let stat: fs.Stats
+  try {
+    stat = fs.fstatSync(0)
+  } catch {
+    return false
+  }
+  if (stat.isFile()) return stat.size > 0
+  if (!stat.isFIFO() && !stat.isSocket()) return false
+  return new Promise((resolve) => {
+    const finish = (input: boolean) => {
+      clearTimeout(timer)
+      stdin.off('data', onData)
+      stdin.off('end', onEnd)
+      stdin.off('error', onEnd)
+      // Nothing else reads stdin in this command: let go of it, so the process can exit.
+      stdin.destroy()
+      resolve(input)
+    }
+    const onData = (chunk: Buffer | string) => chunk.length > 0 && finish(true)
+    const onEnd = () => finish(false)
+    const timer = setTimeout(() => finish(false), graceMs)
+    stdin.on('data', onData)
+    stdin.once('end', onEnd)
+    stdin.once('error', onEnd)
+  })
+}
+
+const PROMPT_HINT = `The API takes prompts of up to ${MAX_PROMPT_CHARS.toLocaleString('en-US')} characters.`
+const PROMPT_WHAT = {what: 'The prompt', maxChars: MAX_PROMPT_CHARS, hint: PROMPT_HINT}
+
+/**
  * The prompt, from `--query TEXT`, `--query -` (stdin), `--prompt-file FILE`, or piped stdin when
- * neither is given. No prompt at all is a usage error, raised before anything is sent.
+ * neither is given. No prompt at all, two sources at once (piped stdin is one), or a prompt past the
+ * API's limit are usage errors, raised before anything is sent.
  */
 export async function readPrompt(flags: {query?: string; 'prompt-file'?: string}): Promise<string> {
   if (flags.query !== undefined && flags['prompt-file'] !== undefined) throw usageError('Give either --query or --prompt-file, not both.')
   let text: string | undefined
-  if (flags['prompt-file'] !== undefined) {
-    try {
-      text = await fs.readFile(flags['prompt-file'], 'utf8')
-    } catch (error) {
-      throw usageError(`Cannot read the prompt file ${flags['prompt-file']} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`)
+  if (flags.query === '-') {
+    if (process.stdin.isTTY) process.stderr.write('Type the prompt, then press Ctrl-D on an empty line (Ctrl-C cancels):\n')
+    text = await readStdin({...PROMPT_WHAT, what: 'The prompt on stdin'})
+  } else if (flags.query !== undefined || flags['prompt-file'] !== undefined) {
+    // `git diff | codegenapi new -q "review"` would drop the diff without a word.
+    if (await stdinHasInput()) {
+      const given = flags.query === undefined ? '--prompt-file' : '--query'
+      throw usageError(
+        `Input was piped to stdin, but the prompt comes from ${given}: the piped text would be ignored.`,
+        'Pipe the prompt with --query - alone, or do not pipe anything.',
+      )
     }
-  } else if (flags.query === '-') {
-    text = await readStdin()
-  } else if (flags.query !== undefined) {
-    text = flags.query
+    text = flags.query ?? (await readPromptFile(flags['prompt-file']!))
   } else if (!process.stdin.isTTY) {
-    text = await readStdin()
+    text = await readStdin({...PROMPT_WHAT, what: 'The prompt on stdin'})
   }
   if (!text || !text.trim()) {
     throw usageError('No prompt given.', 'Pass it with --query "...", --query - to read stdin, or --prompt-file FILE.')
   }
   return text
+}
+
+async function readPromptFile(file: string): Promise<string> {
+  try {
+    return await readCapped(fs.createReadStream(file), MAX_PROMPT_CHARS, `The prompt file ${file}`, PROMPT_HINT)
+  } catch (error) {
+    if ((error as Error).name === 'CodegenError') throw error
+    throw usageError(`Cannot read the prompt file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`)
+  }
 }
 
 /** `--metadata key=value` pairs into an object; anything else is refused. */
@@ -47,9 +128,9 @@ export function parseMetadata(pairs: string[] | undefined): Record<string, strin
   return out
 }
 
-/** Reads a secret from stdin: hidden input on a terminal, the whole of a pipe otherwise. */
+/** Reads a secret from stdin: hidden input on a terminal, a pipe otherwise (up to MAX_SECRET_CHARS). */
 export async function readSecret(prompt: string): Promise<string> {
-  if (!process.stdin.isTTY) return (await readStdin()).trim()
+  if (!process.stdin.isTTY) return (await readStdin({what: 'The value on stdin'})).trim()
   process.stderr.write(prompt)
   const stdin = process.stdin
   stdin.setRawMode(true)
@@ -66,11 +147,11 @@ export async function readSecret(prompt: string): Promise<string> {
         }
         if (ch === '\u0003') {
           done()
-          reject(usageError('Cancelled.'))
+          reject(new Cancelled())
           return
         }
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1)
-        else value += ch
+        else if (value.length < MAX_SECRET_CHARS) value += ch
       }
     }
     const done = () => {
@@ -81,4 +162,32 @@ export async function readSecret(prompt: string): Promise<string> {
     }
     stdin.on('data', onData)
   })
+}
+
+/**
+ * A numbered menu on a terminal: says what to type, says why an answer is refused, and Ctrl-C (or
+ * Ctrl-D) cancels with exit 130.
+ */
+export async function choose<T>(items: T[], label: (item: T) => string, what: string): Promise<T> {
+  process.stderr.write(`Type the number of your choice (Ctrl-C cancels):\n`)
+  items.forEach((item, i) => process.stderr.write(`  ${i + 1}) ${oneLine(label(item))}\n`))
+  const rl = createInterface({input: process.stdin, output: process.stderr})
+  const cancelled = new Promise<never>((_, reject) => {
+    rl.once('SIGINT', () => reject(new Cancelled()))
+    rl.once('close', () => reject(new Cancelled()))
+  })
+  cancelled.catch(() => undefined)
+  try {
+    for (;;) {
+      const answer = (
+        await Promise.race([new Promise<string>((resolve) => rl.question(`${what} [1-${items.length}]: `, resolve)), cancelled])
+      ).trim()
+      const n = Number(answer)
+      if (/^\d+$/.test(answer) && n >= 1 && n <= items.length) return items[n - 1]
+      process.stderr.write(`${answer ? JSON.stringify(answer) : 'Nothing'} is not a choice: type a number from 1 to ${items.length}.\n`)
+    }
+  } finally {
+    rl.removeAllListeners('close')
+    rl.close()
+  }
 }

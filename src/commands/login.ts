@@ -1,8 +1,7 @@
 import * as Flags from '@oclif/core/flags'
-import {createInterface} from 'node:readline/promises'
 import {BaseCommand} from '../base-command.js'
 import {usageError} from '../api/errors.js'
-import {readSecret, readStdin} from '../cli/input.js'
+import {choose, readSecret, readStdin} from '../cli/input.js'
 import {checkToken, saveLogin} from '../services/auth.js'
 import {parsePositiveInt} from '../services/validate.js'
 import {jsonFlags} from '../output/fields.js'
@@ -47,16 +46,6 @@ export default class Login extends BaseCommand {
     if (!process.stdin.isTTY || !process.stderr.isTTY) {
       throw usageError(`You belong to ${orgs.length} organizations: pass --org-id (${orgs.map((o) => `${o.id} ${o.name}`).join(', ')}).`)
     }
-    orgs.forEach((o, i) => process.stderr.write(`  ${i + 1}) ${o.name} (${o.id})\n`))
-    const rl = createInterface({input: process.stdin, output: process.stderr})
-    try {
-      for (;;) {
-        const answer = (await rl.question(`Organization [1-${orgs.length}]: `)).trim()
-        const n = Number(answer)
-        if (Number.isInteger(n) && n >= 1 && n <= orgs.length) return orgs[n - 1]
-      }
-    } finally {
-      rl.close()
-    }
+    return choose(orgs, (o) => `${o.name} (${o.id})`, 'Organization')
   }
 }
