@@ -3,6 +3,7 @@
 // from V8's code cache.
 import {execute} from '@oclif/core/execute'
 import type * as Interfaces from '@oclif/core/interfaces'
+import {pluginCommandIds, unknownCommand} from './cli/unknown-command.js'
 
 type Commands = Record<string, unknown>
 
@@ -13,6 +14,7 @@ type Commands = Record<string, unknown>
  */
 export async function run(argv: string[], root: string, pjson: Interfaces.PJSON, commands: Commands): Promise<unknown> {
   const own = isOwnCommand(argv, commands)
+  if (!own && reportUnknownCommand(argv, root, pjson, commands)) return undefined
   const lean = own ? {...pjson, oclif: {...pjson.oclif, plugins: []}} : pjson
   // No user-installed or linked plugins (there is no `plugins install`): no need to look for them.
   return execute({args: argv, loadOptions: {root, pjson: lean as Interfaces.PJSON, userPlugins: false, devPlugins: false}})
@@ -27,4 +29,18 @@ export function isOwnCommand(argv: string[], commands: Commands): boolean {
     if (Object.hasOwn(commands, words.join(':'))) return true
   }
   return false
+}
+
+/** An unknown command is a usage error (exit 2) in our own style; true when argv was one. */
+function reportUnknownCommand(argv: string[], root: string, pjson: Interfaces.PJSON, commands: Commands): boolean {
+  const pluginIds = pluginCommandIds(root, pjson.oclif.plugins ?? [])
+  if (!pluginIds) return false
+  const bin = pjson.oclif.bin ?? 'codegenapi'
+  const unknown = unknownCommand(argv, Object.keys(commands), pluginIds, bin)
+  if (!unknown) return false
+  const {exitCode, ...error} = unknown
+  if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({error: {code: 'usage', ...error, exitCode}}, null, 2)}\n`)
+  else process.stderr.write(`Error: ${error.message}\nHint: ${error.hint}\n`)
+  process.exitCode = exitCode
+  return true
 }

@@ -1,5 +1,6 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
+import {usageError} from './api/errors.js'
 import {parsePositiveInt} from './services/validate.js'
 
 // Flag and argument definitions shared by commands; their parsing is the services' own validation.
@@ -11,9 +12,16 @@ export const runIdArg = Args.custom<number>({
   parse: positiveInt('AGENT_RUN_ID'),
 })
 
-/** Whole numbers from 0 (`--skip`). */
+/** Whole numbers from 0 (`--skip`): "non-negative", since 0 is allowed. */
+export function parseNonNegativeInt(input: string, what: string): number {
+  const text = input.trim()
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw usageError(`${what} must be a non-negative integer, got ${JSON.stringify(input)}.`)
+  return Number(text)
+}
+
 export const skipFlag = (description: string) =>
-  Flags.custom<number>({description, default: 0, parse: async (input) => (input.trim() === '0' ? 0 : parsePositiveInt(input, '--skip'))})()
+  Flags.custom<number>({description, default: 0, parse: async (input) => parseNonNegativeInt(input, '--skip')})()
 
 export const limitFlag = (defaultValue: number, description = 'Maximum number of items') =>
   Flags.custom<number>({char: 'l', description, default: defaultValue, parse: positiveInt('--limit')})()
