@@ -26,9 +26,12 @@ export const skipFlag = (description: string) =>
 export const limitFlag = (defaultValue: number, description = 'Maximum number of items') =>
   Flags.custom<number>({char: 'l', description, default: defaultValue, parse: positiveInt('--limit')})()
 
+/** How --timeout reads (services/duration.ts parseDuration). */
+export const DURATION_HELP = 'with a unit: 90s, 30m, 2h or 1h30m, at most 596h; default 30m'
+
 export const waitFlags = {
   wait: Flags.boolean({char: 'w', description: 'Wait until the run finishes, then print its result.'}),
-  timeout: Flags.string({description: 'With --wait: give up after this long (e.g. 90s, 30m, 2h; default 30m).', dependsOn: ['wait']}),
+  timeout: Flags.string({description: `With --wait: give up after this long (${DURATION_HELP}).`, dependsOn: ['wait']}),
 }
 
 export const wideFlag = Flags.boolean({description: 'Do not cut long text to the terminal width'})

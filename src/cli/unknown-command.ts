@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import {ExitCode} from '../api/errors.js'
+import {ExitCode} from './exit-codes.js'
 import {oneLine} from '../output/sanitize.js'
 
 /**

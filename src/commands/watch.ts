@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
 import type {AgentRun} from '../api/schemas.js'
-import {DEFAULT_WAIT_TIMEOUT} from '../flags.js'
+import {DEFAULT_WAIT_TIMEOUT, DURATION_HELP} from '../flags.js'
 import {parseDuration} from '../services/duration.js'
 import {parsePositiveInt} from '../services/validate.js'
 import type {RunRecord} from '../services/state.js'
@@ -24,7 +24,7 @@ Exit codes: 0 all COMPLETE, 6 one ended otherwise, 4 a run does not exist, 124 t
   static override args = {ids: Args.string({description: 'Agent run ids', required: false})}
   static override flags = {
     ...jsonFlags(RECORD_FIELDS),
-    timeout: Flags.string({description: 'Give up after this long (e.g. 90s, 30m, 2h; default 30m)'}),
+    timeout: Flags.string({description: `Give up after this long (${DURATION_HELP})`}),
   }
 
   async run(): Promise<AgentRun[]> {

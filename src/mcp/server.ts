@@ -4,6 +4,7 @@ import {Redactor} from '../api/redact.js'
 import type {ConfigOverrides} from '../services/config.js'
 import {createContext, type ServiceContext} from '../services/context.js'
 import {RunLifecycle} from '../services/lifecycle.js'
+import {envMs} from '../services/duration.js'
 import {monitorIntervalFromEnv} from '../services/monitor.js'
 import type {RunRecord} from '../services/state.js'
 import {mcpHint} from './hints.js'
@@ -226,6 +227,5 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
 }
 
 function deadlineFromEnv(env: NodeJS.ProcessEnv): number {
-  const ms = Number(env.CODEGENAPI_TOOL_DEADLINE_MS)
-  return env.CODEGENAPI_TOOL_DEADLINE_MS && Number.isFinite(ms) && ms >= 100 && ms <= TOOL_DEADLINE_MS ? ms : TOOL_DEADLINE_MS
+  return envMs(env, 'CODEGENAPI_TOOL_DEADLINE_MS') ?? TOOL_DEADLINE_MS
 }

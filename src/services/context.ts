@@ -3,6 +3,7 @@ import {CodegenError} from '../api/errors.js'
 import {RateLimiter} from '../api/rate-limiter.js'
 import {userAgent} from '../version.js'
 import {ConfigService, type ConfigOverrides, type ResolvedConfig} from './config.js'
+import {checkEnvNumbers, envMs} from './duration.js'
 
 /** Everything a service call needs: resolved configuration and a client, created on first use. */
 export interface ServiceContext {
@@ -34,8 +35,10 @@ export interface ContextOptions {
 
 export async function createContext(opts: ContextOptions = {}): Promise<ServiceContext> {
   const env = opts.env ?? process.env
+  // Bad numbers in the environment are usage errors before anything is sent, as bad flags are.
+  checkEnvNumbers(env)
   const config = await new ConfigService(env, opts.cwd).resolve(opts.overrides)
-  const timeoutMs = opts.timeoutMs ?? timeoutFromEnv(env)
+  const timeoutMs = opts.timeoutMs ?? envMs(env, 'CODEGEN_API_TIMEOUT')
   return {
     config,
     env,
@@ -51,7 +54,7 @@ export async function createContext(opts: ContextOptions = {}): Promise<ServiceC
           userAgent: userAgent(),
           timeoutMs,
           maxRetryAfterMs: opts.maxRetryAfterMs,
-          retryBaseMs: env.CODEGENAPI_RETRY_BASE_MS ? Number(env.CODEGENAPI_RETRY_BASE_MS) : undefined,
+          retryBaseMs: envMs(env, 'CODEGENAPI_RETRY_BASE_MS'),
           limiter: sharedLimiter,
           debug: opts.debug,
         })
@@ -64,9 +67,4 @@ export async function createContext(opts: ContextOptions = {}): Promise<ServiceC
       return config.orgId
     },
   }
-}
-
-function timeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const seconds = Number(env.CODEGEN_API_TIMEOUT)
-  return env.CODEGEN_API_TIMEOUT && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined
 }

@@ -3,6 +3,7 @@ import type {AgentRun} from '../api/schemas.js'
 import type {ServiceContext} from './context.js'
 import {isTerminal, normaliseStatus, recordFromRun, type RepoNames, type RunRecord} from '../domain/run.js'
 import {getRun} from './runs.js'
+import {envMs} from './duration.js'
 import type {StateStore} from './state.js'
 
 // The run monitor: ONE scheduler for every watched agent run. It polls within the API's limits
@@ -62,9 +63,7 @@ const LIST_PAGE = 100
 
 /** The poll interval the environment asks for (tests make it short), else 5 s. */
 export function monitorIntervalFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env.CODEGENAPI_MONITOR_INTERVAL_MS ?? env.CODEGENAPI_POLL_MS
-  const ms = Number(raw)
-  return raw && Number.isFinite(ms) && ms >= 10 ? ms : undefined
+  return envMs(env, 'CODEGENAPI_MONITOR_INTERVAL_MS') ?? envMs(env, 'CODEGENAPI_POLL_MS')
 }
 
 export class RunMonitor {
