@@ -23,6 +23,7 @@ export abstract class ApiCommand extends BaseCommand {
     const ctx = await createContext({
       overrides: {orgId: flags['org-id'], baseUrl: flags['base-url']},
       debug: this.debugLogger(flags.debug),
+      notice: this.retryNotice(flags.debug),
     })
     for (const warning of ctx.config.warnings) this.warn(warning)
     return ctx

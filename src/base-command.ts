@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import type * as Interfaces from '@oclif/core/interfaces'
 import {isCodegenError} from './api/errors.js'
 import {ExitCode, errorJson, exitCodeFor} from './cli/exit-codes.js'
-import type {DebugLog} from './api/client.js'
+import type {DebugLog, RetryNotice} from './api/client.js'
 import {detectStyle, paint, type OutputStyle} from './output/format.js'
 import {checkFields, declaredFields, extractJsonFields, pickFields} from './output/fields.js'
 import {sanitize} from './output/sanitize.js'
@@ -15,6 +15,9 @@ type ArgOutput = Record<string, unknown>
 
 /** oclif's `this.exit(n)`: its error has no name of its own, only the code EEXIT. */
 const isExitError = (err: {code?: unknown}) => err.code === 'EEXIT'
+
+/** HTTP 401: the token is wrong, expired or revoked; `login` checks a new one before saving it. */
+const REJECTED_TOKEN_HINT = 'The token was rejected: log in again with `codegenapi login`, or check CODEGEN_API_TOKEN.'
 
 /** Ctrl-C at one of our prompts (src/cli/input.ts): exit 130, as a shell reports SIGINT. */
 export const CANCELLED_EXIT = 130
@@ -117,6 +120,28 @@ export abstract class BaseCommand extends Command {
   }
 
   /**
+   * Waits are never silent: a wait over 2 s is one line on stderr ("rate limited by the API: retrying
+   * in 57 s"), and --debug says why each retry happens.
+   */
+  protected retryNotice(debugFlag: boolean | undefined): (wait: RetryNotice) => void {
+    const debug = this.debugLogger(debugFlag)
+    return (wait) => {
+      const seconds = Math.ceil(wait.waitMs / 1000)
+      debug?.(`retry: attempt ${wait.attempt} of ${wait.endpoint} in ${wait.waitMs} ms, because of ${wait.reason}`)
+      if (wait.waitMs <= 2000) return
+      const said =
+        wait.cause === 'network'
+          ? `the connection to the API failed (${wait.reason})`
+          : wait.cause === 'unavailable'
+            ? `the API is unavailable (${wait.reason.replace(/,.*/, '')})`
+            : wait.attempt > 1
+              ? 'rate limited by the API'
+              : "at the API's rate limit"
+      this.note(`${said}: ${wait.attempt > 1 ? 'retrying' : 'sending'} in ${seconds} s`)
+    }
+  }
+
+  /**
    * The JSON document, written as it is. oclif's way tokenizes it for colour (when no JSON theme is
    * set, for nothing) and passes it through util.format and console.log: ~2 ms for a page of runs.
    */
@@ -163,6 +188,8 @@ export abstract class BaseCommand extends Command {
       // A validation error thrown from a flag's parse comes wrapped in oclif's "Parsing --flag" text.
       if (code === ExitCode.USAGE) body.message = usageMessage(err)
       if (code === ExitCode.USAGE && !body.hint) body.hint = helpHint(this.config.bin, this.id)
+      // CLI hints live here, not in src/api: a rejected token is fixed by logging in again.
+      if (err.kind === 'auth' && err.status === 401) body.hint = REJECTED_TOKEN_HINT
       if (debug && err.detail) body.detail = err.detail
     } else if (err.oclif?.exit !== undefined && !isExitError(err)) {
       // oclif's own parse and usage errors.

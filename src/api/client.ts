@@ -21,6 +21,19 @@ export interface ClientOptions {
   maxRetryAfterMs?: number
   limiter?: RateLimiter
   debug?: DebugLog
+  /** Told before each wait and retry, and why, so that a front-end can say so (waits are never silent). */
+  notice?: (wait: RetryNotice) => void
+}
+
+export interface RetryNotice {
+  endpoint: string
+  /** The attempt about to be made (1 for a first request held by the limiter). */
+  attempt: number
+  waitMs: number
+  /** 'rate_limit' (429, or the client-side limiter), 'unavailable' (502/503/504), 'network'. */
+  cause: 'rate_limit' | 'unavailable' | 'network'
+  /** For --debug: e.g. "HTTP 429, Retry-After 8 s", "ECONNRESET", "60 requests per 30 s reached". */
+  reason: string
 }
 
 /**
@@ -78,7 +91,7 @@ const agents = {
 
 export class CodegenClient {
   readonly baseUrl: string
-  private readonly opts: Required<Omit<ClientOptions, 'debug'>> & {debug?: DebugLog}
+  private readonly opts: Required<Omit<ClientOptions, 'debug' | 'notice'>> & Pick<ClientOptions, 'debug' | 'notice'>
 
   constructor(options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '')
@@ -172,9 +185,15 @@ export class CodegenClient {
     const searchParams = Object.fromEntries(
       Object.entries(spec.query ?? {}).filter(([, v]) => v !== undefined && v !== null) as [string, string | number | boolean][],
     )
-    const {debug} = this.opts
+    const {debug, notice} = this.opts
+    // Why the next attempt is made, when the limiter's wait carries it (a 429's Retry-After).
+    let pending: Pick<RetryNotice, 'cause' | 'reason'> | undefined
 
     for (let attempt = 1; ; attempt++) {
+      const held = this.opts.limiter.delayFor(bucket)
+      if (held > 0 || pending)
+        notice?.({endpoint, attempt, waitMs: held, ...(pending ?? {cause: 'rate_limit', reason: `the ${bucket} request budget is spent`})})
+      pending = undefined
       await this.opts.limiter.acquire(bucket, spec.signal)
       // Stopped while it waited: nothing was sent.
       if (spec.signal?.aborted) throw abortReason(spec.signal)
@@ -228,7 +247,9 @@ export class CodegenClient {
         const notSent = NOT_SENT_CODES.has(code)
         const mayRetry = unsafe ? notSent : RETRYABLE_CODES.has(code) || timedOut
         if (mayRetry && attempt <= this.opts.maxRetries) {
-          await sleep(this.backoff(attempt), spec.signal)
+          const waitMs = this.backoff(attempt)
+          notice?.({endpoint, attempt: attempt + 1, waitMs, cause: 'network', reason: timedOut ? 'timeout' : code})
+          await sleep(waitMs, spec.signal)
           continue
         }
         if (unsafe && spec.cut?.aborted) throw unknownOutcome(policy, endpoint, `Stopped after ${endpoint} was sent`)
@@ -282,8 +303,15 @@ export class CodegenClient {
       if (statusCode === 429) this.opts.limiter.block(bucket, retryAfterMs ?? this.backoff(attempt))
       const retryable = statusCode === 429 || (!unsafe && RETRYABLE_STATUS.has(statusCode))
       if (retryable && attempt <= this.opts.maxRetries && (retryAfterMs ?? 0) <= this.opts.maxRetryAfterMs) {
-        // The limiter already holds the bucket for Retry-After on a 429.
-        if (statusCode !== 429) await sleep(retryAfterMs ?? this.backoff(attempt), spec.signal)
+        const reason = `HTTP ${statusCode}${retryAfter ? `, Retry-After ${retryAfter}` : ''}`
+        // The limiter already holds the bucket for Retry-After on a 429: the notice comes with that wait.
+        if (statusCode === 429) {
+          pending = {cause: 'rate_limit', reason}
+          continue
+        }
+        const waitMs = retryAfterMs ?? this.backoff(attempt)
+        notice?.({endpoint, attempt: attempt + 1, waitMs, cause: 'unavailable', reason})
+        await sleep(waitMs, spec.signal)
         continue
       }
       throw this.httpError(statusCode, rawBody, endpoint, retryAfterMs)

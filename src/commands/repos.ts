@@ -4,6 +4,7 @@ import type {Repo} from '../api/schemas.js'
 import {limitFlag, wideFlag} from '../flags.js'
 import {listRepos} from '../services/repos.js'
 import {reposTable} from '../output/views.js'
+import {cutToLimit} from '../output/more.js'
 import {jsonFlags} from '../output/fields.js'
 import {REPO_FIELDS} from '../output/json-fields.js'
 
@@ -25,8 +26,13 @@ export default class Repos extends ApiCommand {
     const {flags} = await this.parse(Repos)
     this.wide(flags.wide)
     const ctx = await this.context(flags)
-    const repos = await listRepos(ctx, {limit: flags.limit, search: flags.search})
+    const {rows: repos, note} = cutToLimit(
+      await listRepos(ctx, {limit: flags.limit + 1, search: flags.search}),
+      flags.limit,
+      'repositories',
+    )
     this.out(repos.length ? reposTable(repos, this.style) : 'No repositories.')
+    if (note && !this.jsonEnabled()) this.note(note)
     return repos
   }
 }

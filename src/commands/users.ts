@@ -5,6 +5,7 @@ import {limitFlag, skipFlag, wideFlag} from '../flags.js'
 import {parsePositiveInt} from '../services/validate.js'
 import {getCurrentUser, getUser, listUsers} from '../services/users.js'
 import {userDetail, usersTable} from '../output/views.js'
+import {cutToLimit} from '../output/more.js'
 import {jsonFlags} from '../output/fields.js'
 import {USER_FIELDS} from '../output/json-fields.js'
 
@@ -38,8 +39,9 @@ export default class Users extends ApiCommand {
       this.out(userDetail(user, this.style))
       return user
     }
-    const users = await listUsers(ctx, {limit: flags.limit, skip: flags.skip})
+    const {rows: users, note} = cutToLimit(await listUsers(ctx, {limit: flags.limit + 1, skip: flags.skip}), flags.limit, 'users')
     this.out(users.length ? usersTable(users, this.style) : 'No users.')
+    if (note && !this.jsonEnabled()) this.note(note)
     return users
   }
 }

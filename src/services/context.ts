@@ -1,4 +1,4 @@
-import {CodegenClient, type DebugLog} from '../api/client.js'
+import {CodegenClient, type DebugLog, type RetryNotice} from '../api/client.js'
 import {CodegenError} from '../api/errors.js'
 import {RateLimiter} from '../api/rate-limiter.js'
 import {userAgent} from '../version.js'
@@ -18,16 +18,18 @@ export interface ServiceContext {
 const sharedLimiter = new RateLimiter()
 const clients = new Map<string, CodegenClient>()
 
-export const TOKEN_HINT =
-  'Set it with `codegenapi config set api-token` (reads the token from stdin, or asks for it), or export CODEGEN_API_TOKEN. Get a token at https://codegen.com/token.'
+// Hints point to the command that fixes it: `login` checks a token, then saves it with the organization.
+export const TOKEN_HINT = 'Run `codegenapi login` (get a token at https://codegen.com/token), or export CODEGEN_API_TOKEN.'
 export const ORG_HINT =
-  'Find your organization id with `codegenapi orgs`, then `codegenapi config set org-id ID`, or export CODEGEN_ORG_ID.'
+  'Run `codegenapi login` to pick your organization, or `codegenapi config set org-id ID` (ids: `codegenapi orgs`), or export CODEGEN_ORG_ID.'
 
 export interface ContextOptions {
   overrides?: ConfigOverrides
   env?: NodeJS.ProcessEnv
   cwd?: string
   debug?: DebugLog
+  /** Told before each wait and retry (the CLI prints long waits, and every reason under --debug). */
+  notice?: (wait: RetryNotice) => void
   /** MCP keeps every call under the host's time limit. */
   timeoutMs?: number
   maxRetryAfterMs?: number
@@ -45,7 +47,7 @@ export async function createContext(opts: ContextOptions = {}): Promise<ServiceC
     debug: opts.debug,
     client() {
       if (!config.token) throw new CodegenError('auth', 'No API token is configured.', {hint: TOKEN_HINT})
-      const key = `${config.baseUrl}\n${config.token}\n${timeoutMs}\n${opts.maxRetryAfterMs}\n${Boolean(opts.debug)}`
+      const key = `${config.baseUrl}\n${config.token}\n${timeoutMs}\n${opts.maxRetryAfterMs}\n${Boolean(opts.debug)}\n${Boolean(opts.notice)}`
       let client = clients.get(key)
       if (!client) {
         client = new CodegenClient({
@@ -57,6 +59,7 @@ export async function createContext(opts: ContextOptions = {}): Promise<ServiceC
           retryBaseMs: envMs(env, 'CODEGENAPI_RETRY_BASE_MS'),
           limiter: sharedLimiter,
           debug: opts.debug,
+          notice: opts.notice,
         })
         clients.set(key, client)
       }

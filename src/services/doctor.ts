@@ -57,7 +57,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<{ok: boolean;
   add(
     config?.token
       ? {name: 'API token', ok: true, detail: `set (from ${config.sources['api-token']})`}
-      : {name: 'API token', ok: false, detail: 'not set', fix: `Run \`codegenapi login\`. ${TOKEN_HINT}`},
+      : {name: 'API token', ok: false, detail: 'not set', fix: TOKEN_HINT},
   )
   add(
     config?.orgId !== undefined

@@ -59,7 +59,7 @@ describe('errors and exit codes', () => {
   it('401: a rejected token exits 3 with what to do, never echoing the token', async () => {
     const res = await runCli(['orgs'], {env: api.env({CODEGEN_API_TOKEN: 'wrong-token-value-xyz'})})
     expect(res.code).to.equal(3)
-    expect(res.stderr).to.contain('HTTP 401').and.to.contain('config set api-token')
+    expect(res.stderr).to.contain('HTTP 401').and.to.contain('codegenapi login')
     expect(res.stdout + res.stderr).not.to.contain('wrong-token-value-xyz')
   })
 

@@ -176,7 +176,7 @@ describe('new', () => {
   it('needs a token and an org, saying how to set them (exit 3)', async () => {
     const noToken = await runCli(['new', '--query', 'q'], {env: api.env({CODEGEN_API_TOKEN: undefined})})
     expect(noToken.code).to.equal(3)
-    expect(noToken.stderr).to.contain('No API token').and.to.contain('codegenapi config set api-token')
+    expect(noToken.stderr).to.contain('No API token').and.to.contain('codegenapi login')
     const noOrg = await runCli(['new', '--query', 'q'], {env: api.env({CODEGEN_ORG_ID: undefined})})
     expect(noOrg.code).to.equal(3)
     expect(noOrg.stderr).to.contain('No organization id').and.to.contain('codegenapi orgs')
