@@ -163,7 +163,7 @@ export abstract class BaseCommand extends Command {
 
   /** Warnings go to stderr even under --json (oclif drops them there): stdout stays pure JSON. */
   override warn(input: string | Error): string | Error {
-    process.stderr.write(`${paint(this.errStyle, 'yellow', 'Warning:')} ${input instanceof Error ? input.message : input}\n`)
+    process.stderr.write(`${paint(this.errStyle, 'yellow', 'Warning:')} ${sanitize(input instanceof Error ? input.message : input)}\n`)
     return input
   }
 

@@ -2,6 +2,7 @@ import {ExitCode} from './exit-codes.js'
 import type {AgentRun} from '../api/schemas.js'
 import type {RunLifecycle} from '../services/lifecycle.js'
 import {isComplete} from '../services/status.js'
+import {oneLine} from '../output/sanitize.js'
 
 /** A spinner on stderr, only where a person watches: a TTY, and not CI. */
 export async function startSpinner(text: string): Promise<{update(text: string): void; stop(): void}> {
@@ -30,13 +31,20 @@ export async function waitWithSpinner(
 ): Promise<{run: AgentRun; timedOut: boolean; missing: boolean; exitCode: number}> {
   const spinner = await startSpinner(`Waiting for agent run ${runId}`)
   let last: string | null | undefined
+  // Ctrl-C stops the waiting, not the run: the spinner's line is cleared and the person told so.
+  const onInterrupt = () => {
+    spinner.stop()
+    process.stderr.write(`Agent run ${runId} keeps running: codegenapi watch ${runId}\n`)
+    process.exit(ExitCode.INTERRUPTED)
+  }
+  process.once('SIGINT', onInterrupt)
   try {
     const began = Date.now()
     const {run, timedOut, missing} = await lc.wait(runId, {
       timeoutMs,
       keepWatching: false,
       onPoll: (r) => {
-        spinner.update(`Agent run ${runId} ${r.status ?? ''} · ${elapsed(Date.now() - began)}`)
+        spinner.update(`Agent run ${runId} ${oneLine(r.status)} · ${elapsed(Date.now() - began)}`)
         if (r.status !== last) {
           last = r.status
           onChange?.(r)
@@ -46,6 +54,7 @@ export async function waitWithSpinner(
     const exitCode = timedOut ? ExitCode.TIMEOUT : isComplete(run.status) ? ExitCode.OK : ExitCode.RUN_NOT_COMPLETE
     return {run, timedOut, missing, exitCode}
   } finally {
+    process.off('SIGINT', onInterrupt)
     spinner.stop()
   }
 }

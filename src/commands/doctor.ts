@@ -2,6 +2,7 @@ import {ApiCommand} from '../api-command.js'
 import {ExitCode} from '../cli/exit-codes.js'
 import {runDoctor, type Check} from '../services/doctor.js'
 import {paint} from '../output/format.js'
+import {sanitize} from '../output/sanitize.js'
 import {jsonFlags} from '../output/fields.js'
 import {DOCTOR_FIELDS} from '../output/json-fields.js'
 
@@ -19,7 +20,9 @@ export default class Doctor extends ApiCommand {
     })
     for (const c of report.checks) {
       const mark = c.ok ? paint(this.style, 'green', '✓') : paint(this.style, 'red', '✗')
-      this.out(`${mark} ${c.name.padEnd(20)} ${c.detail}${c.ok || !c.fix ? '' : `\n  ${paint(this.style, 'dim', 'fix:')} ${c.fix}`}`)
+      this.out(
+        `${mark} ${c.name.padEnd(20)} ${sanitize(c.detail)}${c.ok || !c.fix ? '' : `\n  ${paint(this.style, 'dim', 'fix:')} ${sanitize(c.fix)}`}`,
+      )
     }
     if (!report.ok) process.exitCode = ExitCode.ERROR
     return report

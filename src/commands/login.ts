@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../base-command.js'
 import {usageError} from '../api/errors.js'
 import {choose, readSecret, readStdin} from '../cli/input.js'
+import {oneLine} from '../output/sanitize.js'
 import {checkToken, saveLogin} from '../services/auth.js'
 import {parsePositiveInt} from '../services/validate.js'
 import {jsonFlags} from '../output/fields.js'
@@ -38,7 +39,9 @@ export default class Login extends BaseCommand {
     if (!org && organizations.length === 1) org = organizations[0]
     org ??= await this.pick(organizations)
     await saveLogin(token, org.id)
-    this.out(`Logged in as ${user.github_username}${user.full_name ? ` (${user.full_name})` : ''}, organization ${org.name} (${org.id}).`)
+    this.out(
+      `Logged in as ${oneLine(user.github_username)}${user.full_name ? ` (${oneLine(user.full_name)})` : ''}, organization ${oneLine(org.name)} (${org.id}).`,
+    )
     return {user: user.github_username, user_id: user.id, org_id: org.id, org_name: org.name}
   }
 

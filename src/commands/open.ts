@@ -1,5 +1,6 @@
 import {ApiCommand} from '../api-command.js'
 import {runIdArg} from '../flags.js'
+import {oneLine} from '../output/sanitize.js'
 import {jsonFlags} from '../output/fields.js'
 import {OPEN_FIELDS} from '../output/json-fields.js'
 
@@ -21,7 +22,7 @@ export default class Open extends ApiCommand {
     const url = run.web_url ?? `https://codegen.com/agent/trace/${run.id}`
     const {openUrl} = await import('../cli/browser.js')
     const opened = !this.jsonEnabled() && (await openUrl(url))
-    this.out(opened ? `Opened ${url}` : url)
+    this.out(opened ? `Opened ${oneLine(url)}` : oneLine(url))
     return {id: run.id, web_url: url, opened}
   }
 }

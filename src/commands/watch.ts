@@ -7,9 +7,10 @@ import {parseDuration} from '../services/duration.js'
 import {parsePositiveInt} from '../services/validate.js'
 import type {RunRecord} from '../services/state.js'
 import {link, paint, statusColor} from '../output/format.js'
-import {oneLine} from '../output/sanitize.js'
+import {oneLine, sanitize} from '../output/sanitize.js'
+import {LiveBoard} from '../output/board.js'
 import {jsonFlags} from '../output/fields.js'
-import {RECORD_FIELDS} from '../output/json-fields.js'
+import {RUN_FIELDS} from '../output/json-fields.js'
 
 export default class Watch extends ApiCommand {
   static override summary = 'Follow agent runs live until they finish; the exit code is the worst outcome.'
@@ -23,7 +24,7 @@ Exit codes: 0 all COMPLETE, 6 one ended otherwise, 4 a run does not exist, 124 t
   static override strict = false
   static override args = {ids: Args.string({description: 'Agent run ids', required: false})}
   static override flags = {
-    ...jsonFlags(RECORD_FIELDS),
+    ...jsonFlags(RUN_FIELDS),
     timeout: Flags.string({description: `Give up after this long (${DURATION_HELP})`}),
   }
 
@@ -37,13 +38,10 @@ Exit codes: 0 all COMPLETE, 6 one ended otherwise, 4 a run does not exist, 124 t
     const {worstExitCode} = await import('../services/watch.js')
     const board = new Map<number, RunRecord>()
     const live = process.stdout.isTTY && !this.jsonEnabled() && !process.env.CI
-    let drawn = 0
-    const draw = () => {
-      if (drawn) process.stdout.write(`\u001b[${drawn}A\u001b[0J`)
-      const lines = [...board.values()].map((r) => this.describe(r))
-      process.stdout.write(lines.join('\n') + '\n')
-      drawn = lines.length
-    }
+    // Redraws by screen rows (long lines wrap), and notes go above it, not between draws (output/board.ts).
+    const liveBoard = live ? new LiveBoard() : undefined
+    if (liveBoard) this.note = (text) => liveBoard.note(sanitize(text))
+    const draw = () => liveBoard?.draw([...board.values()].map((r) => this.describe(r)))
     // The status each run was last shown with here: a line says what changed, never invents a change (F-43).
     const shown = new Map<number, string>()
     const prsSeen = new Map<number, number>()
@@ -75,7 +73,7 @@ Exit codes: 0 all COMPLETE, 6 one ended otherwise, 4 a run does not exist, 124 t
     }
     if (outcome.runs.length === 0 && !this.jsonEnabled()) this.note('No agent runs to watch: give ids, or start one with `codegenapi new`.')
     if (!this.jsonEnabled()) {
-      if (live && drawn) draw()
+      if (live && board.size > 0) draw()
       else for (const r of outcome.runs) this.log(r.missing ? `run ${r.id}  not found` : this.describe(r.record))
     }
     const missing = outcome.runs.filter((r) => r.missing).map((r) => r.id)

@@ -77,3 +77,22 @@ export function truncate(text: string, max: number): string {
   if (max <= 0) return ''
   return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + '…'
 }
+
+// Our own SGR colours and OSC 8 links take no room on screen.
+// eslint-disable-next-line no-control-regex
+const OWN_CODES = /\u001b\[[0-9;]*m|\u001b\]8;;[^\u001b]*\u001b\\/g
+// East Asian wide and fullwidth characters and most emoji take two columns; combining marks none.
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u
+const ZERO = /[\u0300-\u036f\u200b-\u200f\ufe00-\ufe0f]/u
+
+/** Columns a line takes on a terminal (after sanitising: no control characters are left). */
+export function displayWidth(line: string): number {
+  let width = 0
+  for (const ch of line.replace(OWN_CODES, '')) width += ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1
+  return width
+}
+
+/** Screen rows a line takes on a terminal this wide: a long line wraps. */
+export const screenRows = (line: string, columns: number | undefined) =>
+  columns && columns > 0 ? Math.max(1, Math.ceil(displayWidth(line) / columns)) : 1

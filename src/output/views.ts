@@ -119,15 +119,22 @@ export function orgsTable(orgs: Organization[], style: OutputStyle, currentOrgId
   )
 }
 
-/** One compact line per log entry: time, type, tool, thought. */
+/** One compact line per log entry: time, type, tool, thought; on a terminal, never wider than it. */
 export function logLine(entry: AgentRunLog, style: OutputStyle): string {
   const time =
     entry.created_at && !Number.isNaN(Date.parse(entry.created_at)) ? new Date(entry.created_at).toISOString().slice(11, 19) : '--:--:--'
-  const type = oneLine(entry.message_type ?? '-')
-  const tool = oneLine(entry.tool_name ?? '')
+  // Narrow terminals get narrower type and tool columns, and the thought what is left (at least 20).
+  const narrow = style.width !== undefined && style.width < 100
+  const typeWidth = narrow ? 12 : 18
+  const toolWidth = narrow ? 10 : 16
+  const cell = (text: string, width: number) => (style.width ? truncate(text, width) : text).padEnd(width)
+  const type = cell(oneLine(entry.message_type ?? '-'), typeWidth)
+  const tool = cell(oneLine(entry.tool_name ?? ''), toolWidth)
   let text = oneLine(entry.thought ?? (typeof entry.observation === 'string' ? entry.observation : ''))
-  const fixed = `${time}  ${type.padEnd(18)}  ${tool.padEnd(16)}  `
-  if (style.width) text = truncate(text, Math.max(20, style.width - fixed.length))
+  const fixed = time.length + typeWidth + toolWidth + 6
+  if (style.width) text = truncate(text, Math.max(0, style.width - fixed))
   const typeColor = /ERROR/i.test(type) ? 'red' : /FINAL/i.test(type) ? 'green' : 'cyan'
-  return `${paint(style, 'dim', time)}  ${paint(style, typeColor, type.padEnd(18))}  ${paint(style, 'yellow', tool.padEnd(16))}  ${text}`.trimEnd()
+  const line = `${paint(style, 'dim', time)}  ${paint(style, typeColor, type)}  ${paint(style, 'yellow', tool)}  ${text}`.trimEnd()
+  // Narrower than the fixed columns (under ~40): cut the whole line.
+  return style.width && fixed > style.width ? truncate(`${time}  ${type}  ${tool}`, style.width) : line
 }

@@ -1,15 +1,18 @@
 """Runs a command on a pseudo-terminal and answers its prompts, as a person would.
 
-Reads JSON on stdin: {"argv": [...], "env": {...}, "cwd": "...", "steps": [["text to wait for", "text to type"], ...]}.
+Reads JSON on stdin: {"argv": [...], "env": {...}, "cwd": "...", "columns": 80, "steps": [["text to wait for", "text to type"], ...]}.
 Prints JSON: {"code": exit code, "output": everything the terminal showed}. Bounded: 20 s in all.
 """
-import json, os, pty, select, sys, time
+import fcntl, json, os, pty, select, struct, sys, termios, time
 
 spec = json.load(sys.stdin)
 pid, fd = pty.fork()
 if pid == 0:
     os.chdir(spec.get("cwd") or os.getcwd())
     os.execvpe(spec["argv"][0], spec["argv"], spec["env"])
+
+# A terminal has a size (a pty starts at 0x0, which spinners and boards cannot lay out): 24x80 unless given.
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", spec.get("rows", 24), spec.get("columns", 80), 0, 0))
 
 output = b""
 deadline = time.time() + 20

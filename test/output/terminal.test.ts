@@ -1,0 +1,52 @@
+import {expect} from 'chai'
+import {LiveBoard} from '../../src/output/board.js'
+import {displayWidth, screenRows} from '../../src/output/format.js'
+import {logLine} from '../../src/output/views.js'
+
+/** A terminal of `columns` that records what is written to it. */
+const terminal = (columns: number) => {
+  const chunks: string[] = []
+  return {chunks, stream: {columns, write: (s: string) => chunks.push(s) > 0} as unknown as NodeJS.WriteStream}
+}
+
+describe('terminal output', () => {
+  it('the live board moves up by the screen rows it drew, counting wrapped lines (F-60)', () => {
+    const out = terminal(50)
+    const err = terminal(50)
+    const board = new LiveBoard(out.stream, err.stream)
+    const long = `run 7061  \u001b[33mACTIVE\u001b[39m  https://codegen.com/agent/trace/7061?x=${'y'.repeat(30)}`
+    expect(screenRows(long, 50)).to.equal(2)
+    board.draw([long, 'run 7062  ACTIVE'])
+    board.draw(['run 7061  COMPLETE', 'run 7062  COMPLETE'])
+    // Three screen rows were drawn (2 + 1), so the redraw goes up three.
+    expect(out.chunks[1]).to.equal('\u001b[3A\u001b[0J')
+    // A message goes above the board, which is drawn again below it.
+    board.note('Watching 2 agent runs')
+    expect(out.chunks.slice(3)).to.deep.equal(['\u001b[2A\u001b[0J', 'run 7061  COMPLETE\nrun 7062  COMPLETE\n'])
+    expect(err.chunks).to.deep.equal(['Watching 2 agent runs\n'])
+  })
+
+  it('counts wide characters and ignores our colours and links', () => {
+    expect(displayWidth('東京')).to.equal(4)
+    expect(displayWidth('\u001b[32mok\u001b[39m \u001b]8;;https://x\u001b\\link\u001b]8;;\u001b\\')).to.equal(7)
+  })
+
+  it('log lines fit a narrow terminal (F-62)', () => {
+    const entry = {
+      agent_run_id: 7059,
+      created_at: '2026-11-30T08:00:00Z',
+      message_type: 'ACTION',
+      tool_name: 'ripgrep_search',
+      thought: 'Looking for the retry logic in the HTTP client and its tests, then the call sites',
+    }
+    for (const width of [40, 60, 80, 120]) {
+      const line = logLine(entry, {color: false, width})
+      expect(line.length, `${width}: ${line}`).to.be.at.most(width)
+    }
+    expect(logLine(entry, {color: false, width: 60}))
+      .to.contain('ACTION')
+      .and.to.contain('ripgrep_s')
+    // Not cut in a pipe.
+    expect(logLine(entry, {color: false})).to.contain('then the call sites')
+  })
+})
