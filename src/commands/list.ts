@@ -6,13 +6,14 @@ import {runColumns} from '../output/views.js'
 import {TableStream} from '../output/table-stream.js'
 import {MAX_FILTER_PAGES, openRunListing} from '../services/run-list.js'
 import {peekRunState} from '../services/state-peek.js'
+import {SOURCE_TYPE_NAMES, STATUS_NAMES} from '../cli/help-text.js'
 import {jsonFlags} from '../output/fields.js'
 import {RUN_FIELDS} from '../output/json-fields.js'
 
 export default class List extends ApiCommand {
   static override summary = 'List agent runs, newest first.'
   static override description = `The API filters by user and source type; --status and --repo are filtered while paging, until --limit runs match, the runs run out, or ${MAX_FILTER_PAGES * 100} runs were read (then it says so). --repo finds runs started with --repo or --repo-id, or with a pull request on it; an unknown repository is refused with the closest names.
-Statuses (case-insensitive, comma-separated): active/running, pending, complete/completed/done, failed, error, stopped, cancelled, finished.`
+Statuses (case-insensitive, comma-separated): ${STATUS_NAMES}.`
   static override examples = [
     '<%= config.bin %> list',
     '<%= config.bin %> list --status running --limit 20',
@@ -32,7 +33,7 @@ Statuses (case-insensitive, comma-separated): active/running, pending, complete/
       exclusive: ['user'],
     })(),
     user: Flags.string({description: 'Only runs started by this user (GitHub login)'}),
-    'source-type': Flags.string({description: 'Only runs from this source (API, GITHUB, SLACK, LINEAR, ...)'}),
+    'source-type': Flags.string({description: `Only runs from this source: ${SOURCE_TYPE_NAMES}`}),
   }
 
   async run(): Promise<AgentRun[]> {

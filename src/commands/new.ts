@@ -6,13 +6,14 @@ import {parseMetadata, readPrompt} from '../cli/input.js'
 import {parseDuration} from '../services/duration.js'
 import {AGENT_TYPES, type CreatedRun} from '../services/runs.js'
 import {ExitCode} from '../cli/exit-codes.js'
+import {TASK_NAMES} from '../cli/help-text.js'
 import {jsonFlags} from '../output/fields.js'
 import {RUN_FIELDS} from '../output/json-fields.js'
 
 export default class New extends ApiCommand {
   static override summary = 'Start a new agent run.'
   static override description = `Creates the run and returns at once with its id, status and web URL; --wait follows it to the end.
-The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin. --repo OWNER/NAME is looked up among the organization's repositories; --task adds a short header and instruction from a task template (CREATE_PLAN, ANALYZE, IMPLEMENT, FIX, REVIEW, TEST, DOCUMENT); --task-label TEXT uses a label of your own instead. --branch and --pr are always told to the agent in the prompt.
+The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin. --repo OWNER/NAME is looked up among the organization's repositories; --task adds a short header and instruction from a task template (${TASK_NAMES}); --task-label TEXT uses a label of your own instead. --branch and --pr are always told to the agent in the prompt.
 Every input is checked before anything is sent. If the answer to the create is lost (a reset, a timeout, a gateway error), the run is looked for by the client request id it carries in its metadata, and either reported or named as possibly created: it is never sent twice. Ctrl-C before the request is sent sends nothing; after, it waits for the answer (Ctrl-C again to stop waiting); either way the exit code is 130.`
   static override examples = [
     '<%= config.bin %> new --repo Zeeeepa/codegen.py --task CREATE_PLAN --query "Add retry logic to the HTTP client"',
@@ -28,7 +29,7 @@ Every input is checked before anything is sent. If the answer to the create is l
     'repo-id': Flags.custom<number>({description: "The API's repository id", parse: positiveInt('--repo-id')})(),
     task: Flags.string({
       char: 't',
-      description: 'Task template: CREATE_PLAN, ANALYZE, IMPLEMENT, FIX, REVIEW, TEST or DOCUMENT',
+      description: `Task template: ${TASK_NAMES}`,
       exclusive: ['task-label'],
     }),
     'task-label': Flags.string({description: 'A task label of your own (letters, digits, spaces, - or _), instead of a template'}),

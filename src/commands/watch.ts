@@ -9,13 +9,14 @@ import type {RunRecord} from '../services/state.js'
 import {link, paint, statusColor} from '../output/format.js'
 import {oneLine, sanitize} from '../output/sanitize.js'
 import {LiveBoard} from '../output/board.js'
+import {WAIT_EXIT_CODES} from '../cli/help-text.js'
 import {jsonFlags} from '../output/fields.js'
 import {RUN_FIELDS} from '../output/json-fields.js'
 
 export default class Watch extends ApiCommand {
   static override summary = 'Follow agent runs live until they finish; the exit code is the worst outcome.'
   static override description = `Watches exactly the runs given; with no ids, the runs still active in the local run state (those started with \`new\` or by the MCP server). Each run's status is asked of the API, whatever the local state says. On a terminal, a live board; elsewhere one line per change, for CI logs. When a watched run that has a parent finishes, the parent is resumed with a report once it is COMPLETE (once per child, whichever process sends it).
-Exit codes: 0 all COMPLETE, 6 one ended otherwise, 4 a run does not exist, 124 timed out.`
+Exit codes: ${WAIT_EXIT_CODES}.`
   static override examples = [
     '<%= config.bin %> watch 11745',
     '<%= config.bin %> watch 11745 11746 --timeout 1h',
