@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {SOURCE_TYPES} from '../../src/api/schemas.js'
 import {exitCodeTable} from '../../src/cli/help-text.js'
+import {ENV_NUMBERS} from '../../src/services/duration.js'
 import {STATUS_FILTERS} from '../../src/services/status.js'
 import {TASK_TEMPLATES} from '../../src/services/tasks.js'
 import {ROOT, runCli, Sandbox} from '../helpers/cli.js'
@@ -16,6 +17,12 @@ describe('help made from the data the code uses (issue 12)', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
     expect(readme).to.contain(exitCodeTable())
     expect(exitCodeTable()).to.contain('| 130 |')
+  })
+
+  it('the README lists every numeric environment variable with the range the code checks (F-73)', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    for (const [name, rule] of Object.entries(ENV_NUMBERS))
+      expect(readme).to.match(new RegExp(`\\| \`${name}\` \\|[^\\n]*\\| ${rule.min} to ${rule.max} \\|`))
   })
 
   it('new, list and watch --help list task templates, statuses, source types and exit codes', async () => {
