@@ -171,11 +171,12 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(`${text}\n`)
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- oclif's catch is async; this one has nothing to wait for
   protected override async catch(err: Error & {exitCode?: number; code?: unknown; oclif?: {exit?: number}}): Promise<void> {
     const json = this.jsonEnabled()
     const debug = debugEnabled(this.argv.includes('--debug'))
     let code: number
-    let body: Record<string, unknown>
+    let body: {message: string; hint?: string; [key: string]: unknown}
     if (err.name === 'Cancelled') {
       // Ctrl-C at a prompt: nothing more to say, the shell shows ^C.
       process.exitCode = CANCELLED_EXIT
@@ -208,8 +209,8 @@ export abstract class BaseCommand extends Command {
     }
     // Messages and hints quote the API and local files: sanitised like any other text from outside.
     const s = this.errStyle
-    const lines = [`${paint(s, 'red', 'Error:')} ${sanitize(String(body.message))}`]
-    if (body.hint) lines.push(`${paint(s, 'dim', 'Hint:')} ${sanitize(String(body.hint))}`)
+    const lines = [`${paint(s, 'red', 'Error:')} ${sanitize(body.message)}`]
+    if (body.hint) lines.push(`${paint(s, 'dim', 'Hint:')} ${sanitize(body.hint)}`)
     if (debug && isCodegenError(err) && err.detail) lines.push(`${paint(s, 'gray', 'Detail:')} ${sanitize(err.detail)}`)
     if (debug && !isCodegenError(err) && err.stack) lines.push(sanitize(err.stack))
     process.stderr.write(lines.join('\n') + '\n')

@@ -4,7 +4,8 @@ import {usageError} from './api/errors.js'
 import {parsePositiveInt} from './services/validate.js'
 
 // Flag and argument definitions shared by commands; their parsing is the services' own validation.
-export const positiveInt = (what: string) => async (input: string) => parsePositiveInt(input, what)
+// oclif wants a promise from parse; a rejected one carries the usage error.
+export const positiveInt = (what: string) => (input: string) => Promise.resolve().then(() => parsePositiveInt(input, what))
 
 export const runIdArg = Args.custom<number>({
   name: 'AGENT_RUN_ID',
@@ -21,7 +22,7 @@ export function parseNonNegativeInt(input: string, what: string): number {
 }
 
 export const skipFlag = (description: string) =>
-  Flags.custom<number>({description, default: 0, parse: async (input) => parseNonNegativeInt(input, '--skip')})()
+  Flags.custom<number>({description, default: 0, parse: (input) => Promise.resolve().then(() => parseNonNegativeInt(input, '--skip'))})()
 
 export const limitFlag = (defaultValue: number, description = 'Maximum number of items') =>
   Flags.custom<number>({char: 'l', description, default: defaultValue, parse: positiveInt('--limit')})()

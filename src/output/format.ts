@@ -25,6 +25,7 @@ function supportsHyperlinks(env: NodeJS.ProcessEnv): boolean {
 
 /** A clickable link (OSC 8) where supported; the URL is shown as text everywhere else. */
 export function link(style: OutputStyle, url: string, text = url): string {
+  // eslint-disable-next-line no-control-regex -- a URL with control characters is never made a link
   if (!style.hyperlinks || !/^https?:\/\/[^\s\u0000-\u001f\u007f-\u009f]+$/.test(url)) return text
   return `\u001b]8;;${url}\u001b\\${text}\u001b]8;;\u001b\\`
 }
@@ -82,14 +83,36 @@ export function truncate(text: string, max: number): string {
 // eslint-disable-next-line no-control-regex
 const OWN_CODES = /\u001b\[[0-9;]*m|\u001b\]8;;[^\u001b]*\u001b\\/g
 // East Asian wide and fullwidth characters and most emoji take two columns; combining marks none.
-const WIDE =
-  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u
-const ZERO = /[\u0300-\u036f\u200b-\u200f\ufe00-\ufe0f]/u
+const WIDE: [number, number][] = [
+  [0x1100, 0x115f],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe30, 0xfe4f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x1f300, 0x1f64f],
+  [0x1f900, 0x1f9ff],
+  [0x20000, 0x3fffd],
+]
+const ZERO: [number, number][] = [
+  [0x0300, 0x036f],
+  [0x200b, 0x200f],
+  [0xfe00, 0xfe0f],
+]
+const within = (cp: number, ranges: [number, number][]) => ranges.some(([lo, hi]) => cp >= lo && cp <= hi)
 
 /** Columns a line takes on a terminal (after sanitising: no control characters are left). */
 export function displayWidth(line: string): number {
   let width = 0
-  for (const ch of line.replace(OWN_CODES, '')) width += ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1
+  for (const ch of line.replace(OWN_CODES, '')) {
+    const cp = ch.codePointAt(0)!
+    width += within(cp, ZERO) ? 0 : within(cp, WIDE) ? 2 : 1
+  }
   return width
 }
 

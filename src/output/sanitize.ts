@@ -4,14 +4,14 @@
 // character except newline and tab are dropped, so it cannot move the cursor, retitle the window, write
 // the clipboard or fake links; bidi overrides and zero-width characters are shown escaped (`<U+202E>`),
 // so `invoice_<U+202E>fdp.exe` cannot pass for `invoice_exe.pdf`.
-// eslint-disable-next-line no-control-regex
+/* eslint-disable no-control-regex -- matching terminal control characters is the point of these patterns */
 const ESCAPES =
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]?/g
-// eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
 // Bidi embeddings, overrides and isolates; zero-width spaces, joiners and marks; the BOM; line and
 // paragraph separators (which some terminals break on and others do not).
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\u061c\ufeff]/g
+/* eslint-enable no-control-regex */
 
 const visible = (ch: string) => `<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`
 
