@@ -19,8 +19,6 @@ const isExitError = (err: {code?: unknown}) => err.code === 'EEXIT'
 /** HTTP 401: the token is wrong, expired or revoked; `login` checks a new one before saving it. */
 const REJECTED_TOKEN_HINT = 'The token was rejected: log in again with `codegenapi login`, or check CODEGEN_API_TOKEN.'
 
-/** Ctrl-C at one of our prompts (src/cli/input.ts): exit 130, as a shell reports SIGINT. */
-export const CANCELLED_EXIT = 130
 
 /**
  * The one rule for debug output (request log and error detail alike): --debug, or DEBUG naming
@@ -179,8 +177,8 @@ export abstract class BaseCommand extends Command {
     let body: {message: string; hint?: string; [key: string]: unknown}
     if (err.name === 'Cancelled') {
       // Ctrl-C at a prompt: nothing more to say, the shell shows ^C.
-      process.exitCode = CANCELLED_EXIT
-      if (json) this.logJson({error: {code: 'cancelled', message: err.message, exitCode: CANCELLED_EXIT}})
+      process.exitCode = ExitCode.INTERRUPTED
+      if (json) this.logJson({error: {code: 'interrupted', message: err.message, exitCode: ExitCode.INTERRUPTED}})
       return
     }
     if (isCodegenError(err)) {
