@@ -34,7 +34,7 @@ describe('durations and numbers from the environment', () => {
     ] as const) {
       expect(() => envMs({[name]: value}, name), `${name}=${value}`)
         .to.throw(`${name} must be a whole number`)
-        .with.property('exitCode', 2)
+        .with.property('kind', 'usage')
     }
   })
 })
