@@ -91,10 +91,10 @@ describe('start-up from the code cache', function () {
       expect(res.stdout).to.contain('List agent runs, newest first.').and.to.contain('$ codegenapi list')
     })
 
-    it('an unknown command (plugin-not-found) exits 127 and points to help', async () => {
+    it('an unknown command is a usage error (exit 2) that names the closest command (F-49)', async () => {
       const res = await runCli(['lsit'], {env: api.env()})
-      expect(res.code).to.equal(127)
-      expect(res.stderr).to.contain('lsit is not a codegenapi command')
+      expect(res.code).to.equal(2)
+      expect(res.stderr).to.contain('"lsit" is not a codegenapi command').and.to.contain('`codegenapi list`')
     })
 
     it('autocomplete (plugin-autocomplete)', async () => {

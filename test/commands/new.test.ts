@@ -63,7 +63,7 @@ describe('new', () => {
     fs.writeFileSync(file, 'x'.repeat(100_001))
     const res = await runCli(['new', '--prompt-file', file], {env: api.env()})
     expect(res.code).to.equal(2)
-    expect(res.stderr).to.contain('the limit is 100000')
+    expect(res.stderr).to.contain('longer than 100,000 characters')
     expect(api.fake().requests).to.have.length(0)
   })
 

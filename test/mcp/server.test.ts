@@ -374,7 +374,7 @@ describe('mcp serve', function () {
       ] as const) {
         const r = await call(s, name, args)
         expect(r.isError, name).to.equal(true)
-        expect(textOf(r), name).to.include('No API token is configured').and.include('codegenapi config set api-token')
+        expect(textOf(r), name).to.include('No API token is configured').and.include('codegenapi login')
       }
       const config = await call(s, 'codegenapi_config', {action: 'get', key: 'api-token'})
       expect(config.structuredContent.entries[0]).to.include({key: 'api-token', set: false})
