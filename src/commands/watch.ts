@@ -8,7 +8,7 @@ import {parsePositiveInt} from '../services/validate.js'
 import type {RunRecord} from '../services/state.js'
 import {link, paint, statusColor} from '../output/format.js'
 import {oneLine, sanitize} from '../output/sanitize.js'
-import {LiveBoard} from '../output/board.js'
+import {boardLines, LiveBoard} from '../output/board.js'
 import {WAIT_EXIT_CODES} from '../cli/help-text.js'
 import {jsonFlags} from '../output/fields.js'
 import {RUN_FIELDS} from '../output/json-fields.js'
@@ -42,7 +42,7 @@ Exit codes: ${WAIT_EXIT_CODES}.`
     // Redraws by screen rows (long lines wrap), and notes go above it, not between draws (output/board.ts).
     const liveBoard = live ? new LiveBoard() : undefined
     if (liveBoard) this.note = (text) => liveBoard.note(sanitize(text))
-    const draw = () => liveBoard?.draw([...board.values()].map((r) => this.describe(r)))
+    const draw = () => liveBoard?.draw(boardLines([...board.values()], this.style))
     // The status each run was last shown with here: a line says what changed, never invents a change (F-43).
     const shown = new Map<number, string>()
     const prsSeen = new Map<number, number>()

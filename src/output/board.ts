@@ -1,4 +1,7 @@
-import {screenRows} from './format.js'
+import type {RunRecord} from '../services/state.js'
+import {link, paint, screenRows, statusColor, type OutputStyle} from './format.js'
+import {oneLine} from './sanitize.js'
+import {renderTable} from './table.js'
 
 /**
  * A block of lines redrawn in place on a terminal (the live `watch` board). It moves the cursor up by
@@ -33,4 +36,23 @@ export class LiveBoard {
     if (this.rows > 0) this.out.write(`\u001b[${this.rows}A\u001b[0J`)
     this.rows = 0
   }
+}
+
+/**
+ * The live `watch` board: a header and one row per run, columns aligned across runs, the link column
+ * cut to the terminal's width (so rows do not wrap), every cell sanitised.
+ */
+export function boardLines(records: RunRecord[], style: OutputStyle): string[] {
+  const url = (r: RunRecord) => oneLine(r.prs.find((p) => p.url)?.url ?? r.web_url ?? '')
+  return renderTable(
+    records,
+    [
+      {header: 'run', get: (r) => r.id},
+      {header: 'status', get: (r) => r.status ?? 'unknown', color: (r, text) => paint(style, statusColor(r.status), text)},
+      {header: 'repo', get: (r) => r.repo ?? ''},
+      {header: 'pr or web', get: url, flex: true, color: (r, text) => (text ? link(style, url(r), text) : text)},
+      {header: 'parent', get: (r) => (r.parent_run_id ? `${r.parent_run_id}${r.parent_report ? ` (report ${r.parent_report})` : ''}` : '')},
+    ],
+    style,
+  ).split('\n')
 }

@@ -24,7 +24,7 @@ describe('watch', () => {
     const res = await runOnTty(['watch', String(run.id)], {env: env(), steps: []})
     expect(res.code, res.output).to.equal(0)
     expect(res.output).to.match(/\u001b\[\d+A\u001b\[0J/) // cursor up, clear: the board is redrawn
-    expect(res.output).to.contain(`run ${run.id}  COMPLETE`)
+    expect(res.output).to.match(new RegExp(`\\n${run.id}\\s+COMPLETE`)) // a row of the board, under its header (F-60)
     expect(res.output).not.to.contain('ACTIVE -> COMPLETE') // no log lines on a terminal
   })
 

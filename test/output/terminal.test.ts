@@ -1,5 +1,6 @@
 import {expect} from 'chai'
-import {LiveBoard} from '../../src/output/board.js'
+import {boardLines, LiveBoard} from '../../src/output/board.js'
+import type {RunRecord} from '../../src/services/state.js'
 import {displayWidth, screenRows} from '../../src/output/format.js'
 import {logLine} from '../../src/output/views.js'
 
@@ -24,6 +25,33 @@ describe('terminal output', () => {
     board.note('Watching 2 agent runs')
     expect(out.chunks.slice(3)).to.deep.equal(['\u001b[2A\u001b[0J', 'run 7061  COMPLETE\nrun 7062  COMPLETE\n'])
     expect(err.chunks).to.deep.equal(['Watching 2 agent runs\n'])
+  })
+
+  it('the board has a header and columns aligned across runs, its cells sanitised (F-60)', () => {
+    const record = (r: Partial<RunRecord> & {id: number}): RunRecord => ({
+      status: 'ACTIVE',
+      prs: [],
+      watched_since: '',
+      watched: true,
+      ...r,
+    })
+    const lines = boardLines(
+      [
+        record({id: 7061, repo: 'acme/safety-core', web_url: 'https://codegen.com/agent/trace/7061'}),
+        record({
+          id: 10042,
+          status: 'COMPLETE\u001b]2;T\u0007',
+          prs: [{id: 1, url: 'https://github.com/acme/api/pull/12'} as RunRecord['prs'][0]],
+        }),
+      ],
+      {color: false},
+    )
+    expect(lines[0]).to.match(/^RUN\s+STATUS\s+REPO\s+PR OR WEB/)
+    expect(lines).to.have.length(3)
+    const column = (line: string, text: string) => line.indexOf(text)
+    expect(column(lines[1], 'ACTIVE')).to.equal(column(lines[2], 'COMPLETE')).and.to.equal(column(lines[0], 'STATUS'))
+    expect(column(lines[1], 'https://codegen')).to.equal(column(lines[2], 'https://github'))
+    expect(lines.join('\n')).not.to.contain('\u001b')
   })
 
   it('counts wide characters and ignores our colours and links', () => {
