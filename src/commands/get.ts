@@ -18,7 +18,8 @@ export default class Get extends ApiCommand {
   ]
   static override args = {agentRunId: runIdArg({required: true})}
   static override flags = {
-    ...jsonFlags(RUN_FIELDS),
+    // A run answered from the local state also has `stale` and `last_seen`.
+    ...jsonFlags([...RUN_FIELDS, 'stale', 'last_seen']),
     ...waitFlags,
   }
 

@@ -127,6 +127,8 @@ describe('lifecycle: get falls back to the local state, marked', () => {
     expect(out).to.include({id: run.id, stale: true})
     expect(out.last_seen).to.be.a('string')
     expect(res.stderr).to.match(/local run state, as last seen \d{4}-/)
+    const fields = await runCli(['get', String(run.id), '--json', 'id,stale'], {env: env()})
+    expect(parseJson(fields)).to.deep.equal({id: run.id, stale: true})
   })
 
   it('F-35: unreachable: the recorded run, stale, exit 1; an unknown run is an error', async () => {
