@@ -9,6 +9,7 @@ import {ExitCode} from '../cli/exit-codes.js'
 import {TASK_NAMES} from '../cli/help-text.js'
 import {jsonFlags} from '../output/fields.js'
 import {RUN_FIELDS} from '../output/json-fields.js'
+import {repoDefault} from '../cli/repo-default.js'
 
 export default class New extends ApiCommand {
   static override summary = 'Start a new agent run.'
@@ -54,6 +55,7 @@ Every input is checked before anything is sent. If the answer to the create is l
     if (flags.wait) parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
     const metadata = parseMetadata(flags.metadata)
     const query = await readPrompt(flags)
+    const repo = await repoDefault(flags, (t) => this.note(t))
     const {imageFileToDataUri} = await import('../services/images.js')
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
     const ctx = await this.context(flags)
@@ -61,7 +63,7 @@ Every input is checked before anything is sent. If the answer to the create is l
     const {interruptible} = await import('../cli/interrupt.js')
     const request = {
       query,
-      repo: flags.repo,
+      repo,
       repoId: flags['repo-id'],
       task: flags.task,
       taskLabel: flags['task-label'],
