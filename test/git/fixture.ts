@@ -27,7 +27,7 @@ export interface Forge {
   /** A clone of it, on main, with the given remote URL for origin. */
   clone: string
   run: (cwd: string, ...args: string[]) => string
-  /** Commits `files` on a new branch `branch` off main, pushed to the bare repository. */
+  /** Commits `files` on `branch` (made off main the first time), pushed to the bare repository. */
   pushBranch: (branch: string, files: Record<string, string>) => string
 }
 
@@ -56,7 +56,14 @@ export function makeForge(home: string, fullName: string, originUrl = `https://g
   run(home, 'clone', '-q', bare, clone)
   run(clone, 'remote', 'set-url', 'origin', originUrl)
   const pushBranch = (branch: string, files: Record<string, string>) => {
-    run(seed, 'checkout', '-q', '-B', branch, 'main')
+    // On the branch's own tip when it was pushed before (a later commit of the same PR), else off main.
+    let exists = true
+    try {
+      run(seed, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`)
+    } catch {
+      exists = false
+    }
+    run(seed, 'checkout', '-q', ...(exists ? [branch] : ['-b', branch, 'main']))
     for (const [file, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(seed, file)), {recursive: true})
       fs.writeFileSync(path.join(seed, file), text)
