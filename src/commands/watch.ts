@@ -27,6 +27,7 @@ Exit codes: ${WAIT_EXIT_CODES}.`
   static override flags = {
     ...jsonFlags(RUN_FIELDS),
     timeout: Flags.string({description: `Give up after this long (${DURATION_HELP})`}),
+    notify: Flags.boolean({description: 'A desktop notification as each run finishes (notify-send, osascript or PowerShell)'}),
   }
 
   async run(): Promise<AgentRun[]> {
@@ -38,6 +39,8 @@ Exit codes: ${WAIT_EXIT_CODES}.`
     const {runFromRecord} = await import('../domain/run.js')
     const {worstExitCode} = await import('../services/watch.js')
     const board = new Map<number, RunRecord>()
+    // --notify: loaded only when asked for; silent where the desktop has no notifier.
+    const notifier = flags.notify ? await import('../services/notify.js').then((m) => new m.FinishNotifier(m.desktopNotifier())) : undefined
     const live = process.stdout.isTTY && !this.jsonEnabled() && !process.env.CI
     // Redraws by screen rows (long lines wrap), and notes go above it, not between draws (output/board.ts).
     const liveBoard = live ? new LiveBoard() : undefined
@@ -51,6 +54,7 @@ Exit codes: ${WAIT_EXIT_CODES}.`
       outcome = await lc.watch(ids, {
         timeoutMs,
         onUpdate: (u) => {
+          notifier?.update(u)
           board.set(u.record.id, u.record)
           if (this.jsonEnabled()) return
           if (live) return draw()
@@ -71,6 +75,7 @@ Exit codes: ${WAIT_EXIT_CODES}.`
       })
     } finally {
       await lc.close()
+      await notifier?.settled()
     }
     if (outcome.runs.length === 0 && !this.jsonEnabled()) this.note('No agent runs to watch: give ids, or start one with `codegenapi new`.')
     if (!this.jsonEnabled()) {
