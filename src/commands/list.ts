@@ -9,7 +9,7 @@ import {peekRunState} from '../services/state-peek.js'
 import {SOURCE_TYPE_NAMES, STATUS_NAMES} from '../cli/help-text.js'
 import {jsonFlags} from '../output/fields.js'
 import {RUN_FIELDS} from '../output/json-fields.js'
-import {repoDefault} from '../cli/repo-default.js'
+import {repoDefault, repoIfInOrg} from '../cli/repo-default.js'
 
 export default class List extends ApiCommand {
   static override summary = 'List agent runs, newest first.'
@@ -40,8 +40,9 @@ Statuses (case-insensitive, comma-separated): ${STATUS_NAMES}.`
   async run(): Promise<AgentRun[]> {
     const {flags} = await this.parse(List)
     this.wide(flags.wide)
-    const repo = await repoDefault(flags, (t) => this.note(t))
+    let repo = await repoDefault(flags, (t) => this.note(t))
     const ctx = await this.context(flags)
+    if (repo !== flags.repo) repo = await repoIfInOrg(ctx, repo, (t) => this.note(t))
     const listing = await openRunListing(ctx, {
       status: flags.status,
       repo,

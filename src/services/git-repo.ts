@@ -40,7 +40,7 @@ export function parseGitHubRemote(url: string): GitHubRepo | undefined {
     .split('/')
   if (parts.length !== 2) return undefined
   const [owner, name] = parts
-  if (!PART.test(owner) || !PART.test(name) || name === '.' || name === '..') return undefined
+  if (![owner, name].every((p) => PART.test(p) && !/^\.+$/.test(p))) return undefined
   return {owner, name}
 }
 

@@ -21,7 +21,7 @@ export function runPrs(run: AgentRun): RunPr[] {
   const out: RunPr[] = []
   for (const pr of run.github_pull_requests ?? []) {
     const m = pr.url ? PR_URL.exec(pr.url) : null
-    if (!m || m[2] === '.' || m[2] === '..') continue
+    if (!m || /^\.+$/.test(m[1]) || /^\.+$/.test(m[2])) continue
     out.push({
       number: Number(m[3]),
       repo: {owner: m[1], name: m[2].replace(/\.git$/, '')},

@@ -108,4 +108,17 @@ describe('repository from the working directory (new, list)', () => {
     expect(other.stderr).not.to.contain('Using repository')
     expect(parseJson<any[]>(other).some(onRepo)).to.equal(false)
   })
+
+  it('a clone of a repository the organization lacks: list lists every run, new refuses and sends nothing', async () => {
+    const cwd = clone({origin: 'https://github.com/torvalds/linux.git'})
+    const res = await runCli(['list', '--limit', '5', '--json'], {env: api.env(), cwd})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(res.stderr).to.contain('Using repository torvalds/linux from the git remote origin')
+    expect(res.stderr).to.contain('torvalds/linux is not a repository of organization').and.to.contain('every repository')
+    expect(parseJson<any[]>(res)).to.have.length(5)
+    const created = await runCli(['new', '--query', 'Fix it'], {env: api.env(), cwd})
+    expect(created.code).to.equal(4)
+    expect(created.stderr).to.contain('Using repository torvalds/linux').and.to.contain('Repository torvalds/linux is not in organization')
+    expect(creates()).to.deep.equal([])
+  })
 })

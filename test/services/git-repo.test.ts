@@ -33,6 +33,8 @@ describe('parseGitHubRemote', () => {
       '../api',
       'ext::ssh -oProxyCommand=x github.com:acme/api',
       'https://github.com/acme/a%20b.git',
+      'git@github.com:../api.git',
+      'git@github.com:acme/...git',
     ])
       expect(parseGitHubRemote(url), url).to.equal(undefined)
   })
