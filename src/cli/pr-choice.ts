@@ -17,3 +17,7 @@ export function choosePrFlag(run: AgentRun, pr?: number): RunPr {
 export function prJson(p: RunPr): {number: number; repo: string; url: string; head_branch: string | null; title: string | null} {
   return {number: p.number, repo: `${p.repo.owner}/${p.repo.name}`, url: p.url, head_branch: p.headBranch ?? null, title: p.title ?? null}
 }
+
+/** The fields of `checkout --json` and `diff --json` (for --json FIELDS). */
+export const CHECKOUT_FIELDS = ['run_id', 'pr', 'branch', 'sha', 'action', 'fetched_from'] as const
+export const DIFF_FIELDS = ['run_id', 'pr', 'base', 'head_sha', 'merge_base', 'files'] as const

@@ -1,6 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
 import {positiveInt, runIdArg} from '../flags.js'
+import {jsonFlags} from '../output/fields.js'
+import {CHECKOUT_FIELDS} from '../cli/pr-choice.js'
 import {paint} from '../output/format.js'
 import {oneLine} from '../output/sanitize.js'
 
@@ -11,6 +13,7 @@ Refused, with nothing changed, when tracked files have uncommitted changes. A ru
   static override examples = ['<%= config.bin %> checkout 11745', '<%= config.bin %> checkout 11745 --pr 2412']
   static override args = {agentRunId: runIdArg({required: true})}
   static override flags = {
+    ...jsonFlags(CHECKOUT_FIELDS),
     pr: Flags.custom<number>({description: "The pull request's number, when the run has several", parse: positiveInt('--pr')})(),
   }
 

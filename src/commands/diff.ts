@@ -1,6 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
 import {positiveInt, runIdArg} from '../flags.js'
+import {jsonFlags} from '../output/fields.js'
+import {DIFF_FIELDS} from '../cli/pr-choice.js'
 
 export default class Diff extends ApiCommand {
   static override summary = "Show an agent run's pull request changes against its base, from git."
@@ -14,6 +16,7 @@ Colour on a terminal only (never with NO_COLOR); --json gives the files with the
   ]
   static override args = {agentRunId: runIdArg({required: true})}
   static override flags = {
+    ...jsonFlags(DIFF_FIELDS),
     pr: Flags.custom<number>({description: "The pull request's number, when the run has several", parse: positiveInt('--pr')})(),
     stat: Flags.boolean({description: 'Only a summary of the changes per file', exclusive: ['name-only']}),
     'name-only': Flags.boolean({description: 'Only the names of the changed files', exclusive: ['stat']}),
