@@ -7,6 +7,7 @@ import type {DebugLog, RetryNotice} from './api/client.js'
 import {detectStyle, paint, type OutputStyle} from './output/format.js'
 import {checkFields, declaredFields, extractJsonFields, pickFields} from './output/fields.js'
 import {sanitize} from './output/sanitize.js'
+import {writeAbove} from './output/live.js'
 import {helpHint, usageMessage} from './cli/usage.js'
 
 // oclif's parser output types (not exported by @oclif/core).
@@ -18,7 +19,6 @@ const isExitError = (err: {code?: unknown}) => err.code === 'EEXIT'
 
 /** HTTP 401: the token is wrong, expired or revoked; `login` checks a new one before saving it. */
 const REJECTED_TOKEN_HINT = 'The token was rejected: log in again with `codegenapi login`, or check CODEGEN_API_TOKEN.'
-
 
 /**
  * The one rule for debug output (request log and error detail alike): --debug, or DEBUG naming
@@ -113,7 +113,7 @@ export abstract class BaseCommand extends Command {
   /** Debug lines go to stderr, prefixed; on when --debug or DEBUG names codegenapi (see debugEnabled). */
   protected debugLogger(flagOn: boolean | undefined): DebugLog | undefined {
     return debugEnabled(flagOn)
-      ? (line) => process.stderr.write(`${paint(this.errStyle, 'gray', `[codegenapi] ${sanitize(line)}`)}\n`)
+      ? (line) => writeAbove(() => process.stderr.write(`${paint(this.errStyle, 'gray', `[codegenapi] ${sanitize(line)}`)}\n`))
       : undefined
   }
 
@@ -135,7 +135,7 @@ export abstract class BaseCommand extends Command {
             : wait.attempt > 1
               ? 'rate limited by the API'
               : "at the API's rate limit"
-      this.note(`${said}: ${wait.attempt > 1 ? 'retrying' : 'sending'} in ${seconds} s`)
+      writeAbove(() => this.note(`${said}: ${wait.attempt > 1 ? 'retrying' : 'sending'} in ${seconds} s`))
     }
   }
 

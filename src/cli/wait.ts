@@ -3,6 +3,7 @@ import type {AgentRun} from '../api/schemas.js'
 import type {RunLifecycle} from '../services/lifecycle.js'
 import {isComplete} from '../services/status.js'
 import {oneLine} from '../output/sanitize.js'
+import {setLiveRegion} from '../output/live.js'
 
 /** A spinner on stderr, only where a person watches: a TTY, and not CI. */
 export async function startSpinner(text: string): Promise<{update(text: string): void; stop(): void}> {
@@ -10,7 +11,15 @@ export async function startSpinner(text: string): Promise<{update(text: string):
   const {default: ora} = await import('ora')
   // discardStdin would swallow piped input: a prompt or token may still be read from it.
   const spinner = ora({text, stream: process.stderr, discardStdin: false}).start()
-  return {update: (t) => (spinner.text = t), stop: () => spinner.stop()}
+  // Retry notices and debug lines written meanwhile go above the spinner (output/live.ts).
+  setLiveRegion({clear: () => spinner.clear(), render: () => spinner.render()})
+  return {
+    update: (t) => (spinner.text = t),
+    stop: () => {
+      setLiveRegion(undefined)
+      spinner.stop()
+    },
+  }
 }
 
 const elapsed = (ms: number) => {

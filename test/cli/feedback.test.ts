@@ -3,7 +3,7 @@ import {execFile} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {promisify} from 'node:util'
-import {BIN, parseJson, runCli} from '../helpers/cli.js'
+import {BIN, parseJson, runCli, runOnTty} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
 describe('feedback a person needs', () => {
@@ -26,6 +26,17 @@ describe('feedback a person needs', () => {
     api.fake().inject({method: 'GET', path: /\/agent\/run\/7059$/, status: 503})
     const quiet = await runCli(['get', '7059', '--json'], {env: api.env()})
     expect(quiet.stderr).to.equal('')
+  })
+
+  it('a wait notice during the --wait spinner is a line of its own above it, not glued to it (F-36)', async () => {
+    api.fake().inject({method: 'GET', path: /\/agent\/run\/7060$/, status: 503, headers: {'retry-after': '3'}})
+    const res = await runOnTty(['get', '7060', '--wait', '--timeout', '10s'], {
+      env: api.env(),
+      steps: [['retrying in 3 s', '\u0003']],
+    })
+    expect(res.unanswered, res.output).to.deep.equal([])
+    // The spinner's line is erased (ESC[0K) just before the notice, which ends its own line.
+    expect(res.output).to.match(/\u001b\[0Kthe API is unavailable \(HTTP 503\): retrying in 3 s\r?\n/)
   })
 
   it('users and repos say on stderr when more rows exist (F-51)', async () => {
