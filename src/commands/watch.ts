@@ -9,6 +9,7 @@ import type {RunRecord} from '../services/state.js'
 import {link, paint, statusColor} from '../output/format.js'
 import {oneLine, sanitize} from '../output/sanitize.js'
 import {boardLines, LiveBoard} from '../output/board.js'
+import {setLiveRegion} from '../output/live.js'
 import {WAIT_EXIT_CODES} from '../cli/help-text.js'
 import {jsonFlags} from '../output/fields.js'
 import {RUN_FIELDS} from '../output/json-fields.js'
@@ -44,7 +45,11 @@ Exit codes: ${WAIT_EXIT_CODES}.`
     const live = process.stdout.isTTY && !this.jsonEnabled() && !process.env.CI
     // Redraws by screen rows (long lines wrap), and notes go above it, not between draws (output/board.ts).
     const liveBoard = live ? new LiveBoard() : undefined
-    if (liveBoard) this.note = (text) => liveBoard.note(sanitize(text))
+    if (liveBoard) {
+      this.note = (text) => liveBoard.note(sanitize(text))
+      // Debug lines and retry notices (written above the live region) keep the board whole too.
+      setLiveRegion(liveBoard)
+    }
     const draw = () => liveBoard?.draw(boardLines([...board.values()], this.style))
     // The status each run was last shown with here: a line says what changed, never invents a change (F-43).
     const shown = new Map<number, string>()
@@ -74,6 +79,7 @@ Exit codes: ${WAIT_EXIT_CODES}.`
         },
       })
     } finally {
+      setLiveRegion(undefined)
       await lc.close()
       await notifier?.settled()
     }

@@ -1,5 +1,6 @@
 import type {RunRecord} from '../services/state.js'
 import {link, paint, screenRows, statusColor, type OutputStyle} from './format.js'
+import type {LiveRegion} from './live.js'
 import {oneLine} from './sanitize.js'
 import {renderTable} from './table.js'
 
@@ -8,7 +9,7 @@ import {renderTable} from './table.js'
  * the screen rows it drew, not by its line count, since a line wider than the terminal wraps; and a
  * message meant for the same terminal (stderr) is written above the board, never between two draws.
  */
-export class LiveBoard {
+export class LiveBoard implements LiveRegion {
   private rows = 0
   private lines: string[] = []
 
@@ -29,10 +30,15 @@ export class LiveBoard {
   note(text: string): void {
     this.clear()
     this.err.write(`${text}\n`)
+    this.render()
+  }
+
+  /** Draws the last lines again (after clear(): see output/live.ts). */
+  render(): void {
     this.draw(this.lines)
   }
 
-  private clear(): void {
+  clear(): void {
     if (this.rows > 0) this.out.write(`\u001b[${this.rows}A\u001b[0J`)
     this.rows = 0
   }
