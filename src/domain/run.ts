@@ -149,7 +149,7 @@ export function parseRecord(value: unknown): RunRecord | undefined {
 export type RepoNames = ReadonlyMap<number, string>
 
 const NAME_KEYS = ['repo', 'repository', 'repo_full_name', 'full_name', 'repo_name'] as const
-const PR_REPO = /^https:\/\/github\.com\/([^/\s]+\/[^/\s]+)\/pull\/(\d+)/i
+const PR_REPO = /^https:\/\/(?:www\.)?github\.com\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/pull\/(\d+)\/?(?:[?#].*)?$/i
 
 const metadataOf = (run: AgentRun): Record<string, unknown> => (run.metadata && typeof run.metadata === 'object' ? run.metadata : {})
 
@@ -159,7 +159,9 @@ export const repoIdOf = (run: AgentRun): number | undefined => validId(metadataO
 /** OWNER/NAME and number of a pull request URL on GitHub. */
 export function prRef(url: string | null | undefined): {repo: string; number: number} | undefined {
   const m = typeof url === 'string' ? PR_REPO.exec(url) : null
-  return m ? {repo: m[1], number: Number(m[2])} : undefined
+  // An owner or name of dots only is no GitHub repository (the same rule as services/run-prs.ts).
+  if (!m || /^\.+$/.test(m[1]) || /^\.+$/.test(m[2])) return undefined
+  return {repo: `${m[1]}/${m[2].replace(/\.git$/, '')}`, number: Number(m[3])}
 }
 
 /**

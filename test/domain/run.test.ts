@@ -24,6 +24,11 @@ describe('domain: what a run is', () => {
     const pr = {id: 1, title: 't', url: 'https://github.com/acme/ui/pull/7', created_at: '', head_branch_name: null}
     expect(repoOf(run({github_pull_requests: [pr]}))).to.equal('acme/ui')
     expect(repoOf(run())).to.equal(undefined)
+    // Only a github.com pull request URL names a repository; owners or names of dots do not.
+    const at = (url: string) => repoOf(run({github_pull_requests: [{...pr, url}]}))
+    expect(at('https://github.com/acme/ui/pull/7/files?x=1')).to.equal('acme/ui')
+    expect(at('https://github.com/../ui/pull/7')).to.equal(undefined)
+    expect(at('https://evil.example/acme/ui/pull/7')).to.equal(undefined)
     // list --repo: by id, by name, by NAME alone.
     expect(isOnRepo(run({metadata: {repo_id: 3001}}), {name: 'acme/safety-core', ids: [3001]})).to.equal(true)
     expect(isOnRepo(run({metadata: {repo_name: 'acme/api'}}), {name: 'api'})).to.equal(true)
