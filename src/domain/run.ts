@@ -149,7 +149,7 @@ export function parseRecord(value: unknown): RunRecord | undefined {
 export type RepoNames = ReadonlyMap<number, string>
 
 const NAME_KEYS = ['repo', 'repository', 'repo_full_name', 'full_name', 'repo_name'] as const
-const PR_REPO = /^https:\/\/(?:www\.)?github\.com\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/pull\/(\d+)\/?(?:[?#].*)?$/i
+const PR_REPO = /^https:\/\/(?:www\.)?github\.com\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/pull\/(\d+)(?:[/?#].*)?$/i
 
 const metadataOf = (run: AgentRun): Record<string, unknown> => (run.metadata && typeof run.metadata === 'object' ? run.metadata : {})
 
