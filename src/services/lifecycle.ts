@@ -1,7 +1,7 @@
 import path from 'node:path'
 import {CodegenError} from '../api/errors.js'
 import type {AgentRun} from '../api/schemas.js'
-import {observedRecord, recordDiffers, recordFromRun, runFromRecord, validId, type RepoNames, type RunRecord} from '../domain/run.js'
+import {observedRecord, recordDiffers, runFromRecord, validId, type RepoNames, type RunRecord} from '../domain/run.js'
 import type {ServiceContext} from './context.js'
 import {monitorIntervalFromEnv, RunMonitor, type RunUpdate} from './monitor.js'
 import {ParentReporter} from './parents.js'
