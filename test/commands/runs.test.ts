@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import fs from 'node:fs'
 import path from 'node:path'
 import {parseJson, runCli} from '../helpers/cli.js'
-import {useFakeApi} from '../helpers/fake.js'
+import {untilRequests, useFakeApi} from '../helpers/fake.js'
 
 const upper = (s: string | null | undefined) => (s ?? '').toUpperCase()
 
@@ -39,12 +39,16 @@ describe('get', () => {
   })
 
   it('--wait polls an active run until it completes', async () => {
-    const created = parseJson(await runCli(['new', '--query', 'q', '--json'], {env: api.env()}))
-    const res = await runCli(['get', String(created.id), '--wait', '--json'], {env: api.env()})
+    // The run ends when the test says so, after the CLI has polled it twice: however slow the machine.
+    const run = api.fake().addRun({status: 'ACTIVE'})
+    const isPoll = (r: {method: string; path: string}) => r.method === 'GET' && r.path.endsWith(`/agent/run/${run.id}`)
+    const waiting = runCli(['get', String(run.id), '--wait', '--json'], {env: api.env()})
+    await untilRequests(api.fake(), isPoll, 2)
+    api.fake().setRunStatus(run.id, 'COMPLETE')
+    const res = await waiting
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson(res).status).to.equal('COMPLETE')
-    const polls = api.fake().requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/agent/run/${created.id}`))
-    expect(polls.length).to.be.greaterThan(1)
+    expect(api.fake().requests.filter(isPoll).length).to.be.greaterThan(2)
   })
 
   it('never prints control sequences from API text to a person, but keeps them in --json', async () => {

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import {BIN, allOutputs} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
+import {spawnTracked} from '../helpers/processes.js'
 
 // list --limit 5000 prints page by page: the first rows are out while later pages are still coming.
 describe('list streams its human output', () => {
@@ -11,7 +11,7 @@ describe('list streams its human output', () => {
     const listPath = `/v1/organizations/${api.fake().orgId}/agent/runs`
     api.fake().inject({method: 'GET', path: listPath, kind: 'delay', delayMs: 0})
     api.fake().inject({method: 'GET', path: listPath, kind: 'delay', delayMs: 3000})
-    const child = spawn(process.execPath, [BIN, 'list', '--limit', '5000'], {env: api.env(), stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawnTracked(process.execPath, [BIN, 'list', '--limit', '5000'], {env: api.env(), stdio: ['ignore', 'pipe', 'pipe']})
     let out = ''
     const requestsAtFirstOutput = await new Promise<number>((resolve) => {
       child.stdout.once('data', (chunk) => {

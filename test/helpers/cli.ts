@@ -1,8 +1,8 @@
-import {spawn} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {spawnTracked} from './processes.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const BIN = path.join(ROOT, 'bin', 'run.js')
@@ -65,7 +65,7 @@ export interface RunOptions {
 
 export function runCli(args: string[], opts: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+    const child = spawnTracked(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
       env: opts.env,
       cwd: opts.cwd ?? opts.env.HOME,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -104,7 +104,7 @@ export function runOnTty(
   opts: {env: NodeJS.ProcessEnv; steps: [string, string][]},
 ): Promise<{code: number; output: string; unanswered: string[]}> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', [path.join(ROOT, 'test', 'helpers', 'pty-run.py')], {stdio: ['pipe', 'pipe', 'inherit']})
+    const child = spawnTracked('python3', [path.join(ROOT, 'test', 'helpers', 'pty-run.py')], {stdio: ['pipe', 'pipe', 'inherit']})
     let out = ''
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d))
     child.on('error', reject)

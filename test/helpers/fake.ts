@@ -41,3 +41,25 @@ export function useFakeApi(opts: FakeApiOptions = {}): {
       }),
   }
 }
+
+/**
+ * Resolves once the fake's request journal holds `count` requests that `match`: a test waits on what
+ * the CLI did, never on a guess of how long it takes.
+ */
+export function untilRequests(
+  fake: FakeApi,
+  match: (r: FakeApi['requests'][number]) => boolean,
+  count = 1,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const seen = fake.requests.filter(match).length
+      if (seen >= count) return resolve()
+      if (Date.now() > deadline) return reject(new Error(`the fake saw ${seen} of ${count} expected requests in ${timeoutMs} ms`))
+      setTimeout(check, 5)
+    }
+    check()
+  })
+}

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {spawn, type ChildProcess} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import {Client} from '@modelcontextprotocol/sdk/client/index.js'
@@ -8,6 +8,7 @@ import {CallToolResultSchema} from '@modelcontextprotocol/sdk/types.js'
 import {BIN, allOutputs, runCli} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 import {isLoopback} from '../../src/mcp/http.js'
+import {spawnTracked} from '../helpers/processes.js'
 
 // `codegenapi mcp serve --http`: the same server over Streamable HTTP, one session per client.
 
@@ -19,7 +20,10 @@ interface HttpServer {
 }
 
 async function startHttp(env: NodeJS.ProcessEnv, args: string[] = []): Promise<HttpServer> {
-  const proc = spawn(process.execPath, [BIN, 'mcp', 'serve', '--http', '--port', '0', ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
+  const proc = spawnTracked(process.execPath, [BIN, 'mcp', 'serve', '--http', '--port', '0', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
   let stdout = ''
   proc.stdout!.on('data', (d) => (stdout += d))

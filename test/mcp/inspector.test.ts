@@ -1,9 +1,9 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {allOutputs, BIN, ROOT} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
+import {spawnTracked} from '../helpers/processes.js'
 
 // The MCP Inspector's CLI mode (@modelcontextprotocol/inspector 2.x) as an independent client. Its
 // package asks for Node 22, but its CLI mode runs on Node 20; if that stops being true, these tests
@@ -26,7 +26,7 @@ function inspector(args: string[], env: NodeJS.ProcessEnv): Promise<{code: numbe
     .flatMap((k) => ['-e', `${k}=${env[k]}`])
   const argv = [LAUNCHER, '--cli', ...serverEnv, process.execPath, BIN, 'mcp', 'serve', ...args]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, {
+    const child = spawnTracked(process.execPath, argv, {
       env: {PATH: process.env.PATH, HOME: env.HOME, MCP_CATALOG_PATH: path.join(env.HOME!, 'inspector-catalog.json')},
       cwd: env.HOME,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,7 +51,7 @@ describe('MCP Inspector CLI against mcp serve', function () {
     if (!fs.existsSync(LAUNCHER)) unavailable = `${LAUNCHER} is not installed (npm ci installs @modelcontextprotocol/inspector)`
     else {
       const probe = await new Promise<{code: number | null; out: string}>((resolve) => {
-        const child = spawn(process.execPath, [LAUNCHER, '--cli', '--help'], {stdio: ['ignore', 'pipe', 'pipe']})
+        const child = spawnTracked(process.execPath, [LAUNCHER, '--cli', '--help'], {stdio: ['ignore', 'pipe', 'pipe']})
         let out = ''
         child.stdout.on('data', (d) => (out += d))
         child.stderr.on('data', (d) => (out += d))
