@@ -1,9 +1,10 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {findOperation, validateRequestBody, validateResponse, validateSchema} from './fake-api/contract.js'
 import {startFakeApi, type FakeApi, type FakeApiOptions} from './fake-api/server.js'
+import {spawnTracked} from './helpers/processes.js'
+import {until} from './helpers/wait.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -540,8 +541,7 @@ describe('fake API: faults', () => {
     fake().inject({method: 'POST', path: /\/agent\/run$/, kind: 'delay', delayMs: 400})
     const t0 = Date.now()
     const pending = api('/v1/organizations/42/agent/run', {body: {prompt: 'slow'}})
-    await sleep(100)
-    expect(fake().runs).to.have.length(61)
+    await until(() => fake().runs.length === 61) // it acts on arrival, before the delayed answer
     const res = await pending
     expect(Date.now() - t0).to.be.at.least(390)
     expect(res.status).to.equal(200)
@@ -670,10 +670,14 @@ describe('fake API: introspection and options', () => {
   })
 
   it('runs standalone: prints url, token and orgId, stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fake-api/main.ts', '--port', '0', '--runs', '100', '--rate-limits'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawnTracked(
+      process.execPath,
+      ['--import', 'tsx', 'test/fake-api/main.ts', '--port', '0', '--runs', '100', '--rate-limits'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = ''

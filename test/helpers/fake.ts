@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import {startFakeApi, type FakeApi, type FakeApiOptions} from '../fake-api/server.js'
 import {Sandbox} from './cli.js'
+import {until} from './wait.js'
 
 /**
  * One fake API per suite, reset before each test; after each test, everything the fake sent must
@@ -42,24 +43,12 @@ export function useFakeApi(opts: FakeApiOptions = {}): {
   }
 }
 
-/**
- * Resolves once the fake's request journal holds `count` requests that `match`: a test waits on what
- * the CLI did, never on a guess of how long it takes.
- */
+/** Resolves once the fake's request journal holds `count` requests that `match`. */
 export function untilRequests(
   fake: FakeApi,
   match: (r: FakeApi['requests'][number]) => boolean,
   count = 1,
   timeoutMs = 15_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const seen = fake.requests.filter(match).length
-      if (seen >= count) return resolve()
-      if (Date.now() > deadline) return reject(new Error(`the fake saw ${seen} of ${count} expected requests in ${timeoutMs} ms`))
-      setTimeout(check, 5)
-    }
-    check()
-  })
+  return until(() => fake.requests.filter(match).length >= count, `${count} matching requests at the fake`, timeoutMs)
 }
