@@ -21,6 +21,7 @@ export abstract class ApiCommand extends BaseCommand {
   protected async context(flags: {'org-id'?: string; 'base-url'?: string; debug?: boolean}): Promise<ServiceContext> {
     const {createContext} = await import('./services/context.js')
     const ctx = await createContext({
+      ...this.contextOptions,
       overrides: {orgId: flags['org-id'], baseUrl: flags['base-url']},
       debug: this.debugLogger(flags.debug),
       notice: this.retryNotice(flags.debug),
@@ -77,7 +78,7 @@ export abstract class ApiCommand extends BaseCommand {
     const {waitWithSpinner} = await import('./cli/wait.js')
     let result
     try {
-      result = await waitWithSpinner(lc, runId, parseDuration(timeout))
+      result = await waitWithSpinner(lc, runId, parseDuration(timeout), this.io)
     } finally {
       await lc.close()
     }
@@ -85,7 +86,7 @@ export abstract class ApiCommand extends BaseCommand {
       throw new CodegenError('not_found', `Agent run ${runId} was not found.`, {hint: 'See your runs with `codegenapi list`.'})
     this.out(runDetail(result.run, this.style))
     if (result.timedOut) this.note(`Timed out after ${timeout}: agent run ${runId} is still ${oneLine(result.run.status ?? 'unknown')}.`)
-    process.exitCode = result.exitCode
+    this.io.exitCode = result.exitCode
     return result.run
   }
 }

@@ -9,6 +9,8 @@ import {checkFields, declaredFields, extractJsonFields, pickFields} from './outp
 import {sanitize} from './output/sanitize.js'
 import {writeAbove} from './output/live.js'
 import {helpHint, usageMessage} from './cli/usage.js'
+import {currentIO, type CommandIO} from './io.js'
+import type {ContextOptions} from './services/context.js'
 
 // oclif's parser output types (not exported by @oclif/core).
 type FlagOutput = Record<string, unknown>
@@ -24,7 +26,7 @@ const REJECTED_TOKEN_HINT = 'The token was rejected: log in again with `codegena
  * The one rule for debug output (request log and error detail alike): --debug, or DEBUG naming
  * codegenapi as the `debug` package does (`codegenapi`, `codegenapi*`, `codegenapi:...`, or `*`).
  */
-export function debugEnabled(flagOn: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+export function debugEnabled(flagOn: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
   if (flagOn) return true
   return (env.DEBUG ?? '').split(/[\s,]+/).some((p) => p === '*' || /^codegenapi(\*|:.*)?$/.test(p))
 }
@@ -46,6 +48,14 @@ export abstract class BaseCommand extends Command {
   private jsonFields?: string[]
   private jq?: string
 
+  /** Streams, env, cwd, clock and exit code (src/io.ts): the process's, or a test's in-process run's. */
+  protected readonly io: CommandIO = currentIO()
+
+  /** What services need from the IO to build their context: env, working directory, request budget. */
+  protected get contextOptions(): Pick<ContextOptions, 'env' | 'cwd' | 'limiter'> {
+    return {env: this.io.env, cwd: this.io.cwd, limiter: this.io.limiter}
+  }
+
   override async init(): Promise<void> {
     const ctor = this.constructor as typeof BaseCommand
     const fields = declaredFields(ctor.flags?.json)
@@ -60,7 +70,7 @@ export abstract class BaseCommand extends Command {
       if (this.jq === undefined || result === undefined || !this.jsonEnabled()) return result
       const {applyJq} = await import('./output/jq.js')
       const text = await applyJq(this.toSuccessJson(result), this.jq)
-      process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`)
+      this.io.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`)
       return undefined
     }
   }
@@ -98,7 +108,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected get style(): OutputStyle {
-    return (this._style ??= detectStyle(process.stdout))
+    return (this._style ??= detectStyle(this.io.stdout, this.io.env))
   }
 
   /** `--wide`: long text is not cut to the terminal's width. */
@@ -107,13 +117,13 @@ export abstract class BaseCommand extends Command {
   }
 
   protected get errStyle(): OutputStyle {
-    return detectStyle(process.stderr)
+    return detectStyle(this.io.stderr, this.io.env)
   }
 
   /** Debug lines go to stderr, prefixed; on when --debug or DEBUG names codegenapi (see debugEnabled). */
   protected debugLogger(flagOn: boolean | undefined): DebugLog | undefined {
-    return debugEnabled(flagOn)
-      ? (line) => writeAbove(() => process.stderr.write(`${paint(this.errStyle, 'gray', `[codegenapi] ${sanitize(line)}`)}\n`))
+    return debugEnabled(flagOn, this.io.env)
+      ? (line) => writeAbove(() => this.io.stderr.write(`${paint(this.errStyle, 'gray', `[codegenapi] ${sanitize(line)}`)}\n`))
       : undefined
   }
 
@@ -145,13 +155,13 @@ export abstract class BaseCommand extends Command {
    */
   override logJson(json: unknown): void {
     if (this.config.theme?.json) super.logJson(json)
-    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+    else this.io.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }
 
   /** Human output, written as it is (see logJson); nothing under --json, as oclif's own. */
   override log(message = '', ...args: unknown[]): void {
     if (args.length > 0) super.log(message, ...args)
-    else if (!this.jsonEnabled()) process.stdout.write(`${message}\n`)
+    else if (!this.jsonEnabled()) this.io.stdout.write(`${message}\n`)
   }
 
   /** Human output only: under --json, stdout carries the JSON document alone. */
@@ -161,23 +171,23 @@ export abstract class BaseCommand extends Command {
 
   /** Warnings go to stderr even under --json (oclif drops them there): stdout stays pure JSON. */
   override warn(input: string | Error): string | Error {
-    process.stderr.write(`${paint(this.errStyle, 'yellow', 'Warning:')} ${sanitize(input instanceof Error ? input.message : input)}\n`)
+    this.io.stderr.write(`${paint(this.errStyle, 'yellow', 'Warning:')} ${sanitize(input instanceof Error ? input.message : input)}\n`)
     return input
   }
 
   protected note(text: string): void {
-    process.stderr.write(`${text}\n`)
+    this.io.stderr.write(`${text}\n`)
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- oclif's catch is async; this one has nothing to wait for
   protected override async catch(err: Error & {exitCode?: number; code?: unknown; oclif?: {exit?: number}}): Promise<void> {
     const json = this.jsonEnabled()
-    const debug = debugEnabled(this.argv.includes('--debug'))
+    const debug = debugEnabled(this.argv.includes('--debug'), this.io.env)
     let code: number
     let body: {message: string; hint?: string; [key: string]: unknown}
     if (err.name === 'Cancelled') {
       // Ctrl-C at a prompt: nothing more to say, the shell shows ^C.
-      process.exitCode = ExitCode.INTERRUPTED
+      this.io.exitCode = ExitCode.INTERRUPTED
       if (json) this.logJson({error: {code: 'interrupted', message: err.message, exitCode: ExitCode.INTERRUPTED}})
       return
     }
@@ -200,7 +210,7 @@ export abstract class BaseCommand extends Command {
       code = ExitCode.ERROR
       body = {code: 'unexpected', message: err.message || String(err), exitCode: code}
     }
-    process.exitCode = code
+    this.io.exitCode = code
     if (json) {
       this.logJson({error: body})
       return
@@ -211,6 +221,6 @@ export abstract class BaseCommand extends Command {
     if (body.hint) lines.push(`${paint(s, 'dim', 'Hint:')} ${sanitize(body.hint)}`)
     if (debug && isCodegenError(err) && err.detail) lines.push(`${paint(s, 'gray', 'Detail:')} ${sanitize(err.detail)}`)
     if (debug && !isCodegenError(err) && err.stack) lines.push(sanitize(err.stack))
-    process.stderr.write(lines.join('\n') + '\n')
+    this.io.stderr.write(lines.join('\n') + '\n')
   }
 }

@@ -1,23 +1,57 @@
 // What bin/run.js calls: oclif over our commands. The build bundles this module with every command
 // (the COMMANDS table oclif's "explicit" discovery reads) into dist/cli.cjs, which bin/run.js loads
-// from V8's code cache.
-import {execute} from '@oclif/core/execute'
+// from V8's code cache. bin/dev.js and the in-process tests call it from the sources, with the
+// plugins src/dev-cli.ts loads once.
+import {Exit, handle} from '@oclif/core/handle'
 import type * as Interfaces from '@oclif/core/interfaces'
+import {run as oclifRun} from '@oclif/core/run'
 import {pluginCommandIds, unknownCommand} from './cli/unknown-command.js'
+import {currentIO, processIO, withIO, type CommandIO} from './io.js'
 
 type Commands = Record<string, unknown>
 
+export interface RunOptions {
+  /** Where the command line reads and writes (default: the process's). */
+  io?: CommandIO
+  /** oclif's plugins, already loaded (the root one serving our commands): no discovery per run. */
+  plugins?: Map<string, Interfaces.Plugin>
+}
+
+// oclif's error handler ends with process.exit(code). Here it sets the run's exit code instead: the
+// caller (bin/load-cli.cjs) leaves once output is written, and an in-process run leaves nothing.
+// (Typed `never` by oclif, which assumes the process ends there.)
+Exit.exit = ((code = 0) => {
+  currentIO().exitCode = code
+}) as typeof Exit.exit
+
 /**
- * Runs `argv` as oclif would. For one of our own commands, oclif gets the package.json without its
- * plugins: help, not-found and autocomplete only serve `help`, `autocomplete` and unknown commands,
- * and reading their manifests is a tenth of every start-up.
+ * Runs `argv` as oclif would; the exit code is left in the IO's exitCode (process.exitCode for a real
+ * run), and never by process.exit. For one of our own commands, oclif gets the package.json without
+ * its plugins: help, not-found and autocomplete only serve `help`, `autocomplete` and unknown
+ * commands, and reading their manifests is a tenth of every start-up.
  */
-export async function run(argv: string[], root: string, pjson: Interfaces.PJSON, commands: Commands): Promise<unknown> {
+export async function run(
+  argv: string[],
+  root: string,
+  pjson: Interfaces.PJSON,
+  commands: Commands,
+  opts: RunOptions = {},
+): Promise<unknown> {
+  const io = opts.io ?? processIO
   const own = isOwnCommand(argv, commands)
-  if (!own && reportUnknownCommand(argv, root, pjson, commands)) return undefined
-  const lean = own ? {...pjson, oclif: {...pjson.oclif, plugins: []}} : pjson
+  if (!own && reportUnknownCommand(argv, root, pjson, commands, io)) return undefined
+  const lean = own && !opts.plugins ? {...pjson, oclif: {...pjson.oclif, plugins: []}} : pjson
   // No user-installed or linked plugins (there is no `plugins install`): no need to look for them.
-  return execute({args: argv, loadOptions: {root, pjson: lean as Interfaces.PJSON, userPlugins: false, devPlugins: false}})
+  const loadOptions = {root, pjson: lean, userPlugins: false, devPlugins: false, plugins: opts.plugins}
+  return withIO(io, async () => {
+    try {
+      return await oclifRun(argv, loadOptions)
+    } catch (error) {
+      // What a command's own catch did not handle: oclif's usage errors, unknown commands, exit(n).
+      await handle(error as Error)
+      return undefined
+    }
+  })
 }
 
 /** `list --json`, `config set x` (topic separator ' '): the command id is the leading words before any flag. */
@@ -32,15 +66,15 @@ export function isOwnCommand(argv: string[], commands: Commands): boolean {
 }
 
 /** An unknown command is a usage error (exit 2) in our own style; true when argv was one. */
-function reportUnknownCommand(argv: string[], root: string, pjson: Interfaces.PJSON, commands: Commands): boolean {
+function reportUnknownCommand(argv: string[], root: string, pjson: Interfaces.PJSON, commands: Commands, io: CommandIO): boolean {
   const pluginIds = pluginCommandIds(root, pjson.oclif.plugins ?? [])
   if (!pluginIds) return false
   const bin = pjson.oclif.bin ?? 'codegenapi'
   const unknown = unknownCommand(argv, Object.keys(commands), pluginIds, bin)
   if (!unknown) return false
   const {exitCode, ...error} = unknown
-  if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({error: {code: 'usage', ...error, exitCode}}, null, 2)}\n`)
-  else process.stderr.write(`Error: ${error.message}\nHint: ${error.hint}\n`)
-  process.exitCode = exitCode
+  if (argv.includes('--json')) io.stdout.write(`${JSON.stringify({error: {code: 'usage', ...error, exitCode}}, null, 2)}\n`)
+  else io.stderr.write(`Error: ${error.message}\nHint: ${error.hint}\n`)
+  io.exitCode = exitCode
   return true
 }

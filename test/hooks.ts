@@ -56,13 +56,15 @@ export const mochaHooks = {
     collectSuspects()
     const leaked = leaks.splice(0)
     // Whatever still holds the event loop open now would keep mocha from exiting after its summary:
-    // name it and fail, rather than hang (no --exit: a leak is a bug to fix, not to hide).
-    setTimeout(() => {
-      process.stderr.write(
-        `\nThe test run is over but the process is still alive, held by: ${process.getActiveResourcesInfo().join(', ')}\n`,
-      )
-      process.exit(process.exitCode || 1)
-    }, 10_000).unref()
+    // name it and fail, rather than hang (no --exit: a leak is a bug to fix, not to hide). A parallel
+    // worker runs file after file, and the pool ends it: there the watch is the main process's.
+    if (process.env.MOCHA_WORKER_ID === undefined)
+      setTimeout(() => {
+        process.stderr.write(
+          `\nThe test run is over but the process is still alive, held by: ${process.getActiveResourcesInfo().join(', ')}\n`,
+        )
+        process.exit(process.exitCode || 1)
+      }, 10_000).unref()
     expect(leaked, 'child processes left running after their test').to.deep.equal([])
     const tokenLeaks = allOutputs.filter((o) => TEST_TOKENS.some((t) => o.text.includes(t)))
     expect(

@@ -1,9 +1,11 @@
 import {spawn} from 'node:child_process'
+import type {CommandIO} from '../io.js'
 
 /** Opens a URL in the desktop browser; false where there is none (CI, SSH, no display). */
-export async function openUrl(url: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+export async function openUrl(url: string, io: Pick<CommandIO, 'env' | 'stdout'>): Promise<boolean> {
+  const env = io.env
   if (!/^https?:\/\//.test(url)) return false
-  if (env.CI || env.CODEGENAPI_NO_BROWSER || !process.stdout.isTTY) return false
+  if (env.CI || env.CODEGENAPI_NO_BROWSER || !io.stdout.isTTY) return false
   const [cmd, args] = env.BROWSER
     ? [env.BROWSER, [url]]
     : process.platform === 'darwin'

@@ -1,10 +1,12 @@
 import fs from 'node:fs'
+import path from 'node:path'
 // node:readline is loaded by oclif's parser anyway; readline/promises would be a module more.
 import {createInterface} from 'node:readline'
 import {StringDecoder} from 'node:string_decoder'
 import {usageError} from '../api/errors.js'
 import {MAX_PROMPT_CHARS} from '../services/tasks.js'
 import {oneLine} from '../output/sanitize.js'
+import type {CommandIO} from '../io.js'
 
 /** Tokens, org ids and URLs are short: more than this on stdin is not one of them. */
 export const MAX_SECRET_CHARS = 4096
@@ -33,10 +35,13 @@ export async function readCapped(stream: NodeJS.ReadableStream, maxChars: number
 }
 
 /** All of stdin as text (a token, by default, or a prompt), up to `maxChars`. */
-export async function readStdin(opts: {maxChars?: number; what?: string; hint?: string; stream?: NodeJS.ReadStream} = {}): Promise<string> {
+export async function readStdin(
+  stdin: NodeJS.ReadableStream,
+  opts: {maxChars?: number; what?: string; hint?: string} = {},
+): Promise<string> {
   const max = opts.maxChars ?? MAX_SECRET_CHARS
   const hint = opts.hint ?? (max === MAX_SECRET_CHARS ? 'A token or a setting is much shorter: pipe only that.' : undefined)
-  return readCapped(opts.stream ?? process.stdin, max, opts.what ?? 'The input on stdin', hint)
+  return readCapped(stdin, max, opts.what ?? 'The input on stdin', hint)
 }
 
 /**
@@ -44,16 +49,20 @@ export async function readStdin(opts: {maxChars?: number; what?: string; hint?: 
  * write: a terminal or /dev/null is no input; a file is input when it is not empty; a pipe is input
  * when its first bytes (or its end) arrive within `graceMs`.
  */
-export async function stdinHasInput(stdin: NodeJS.ReadStream = process.stdin, graceMs = 150): Promise<boolean> {
+export async function stdinHasInput(stdin: NodeJS.ReadStream, graceMs = 150): Promise<boolean> {
   if (stdin.isTTY) return false
-  let stat: fs.Stats
-  try {
-    stat = fs.fstatSync(0)
-  } catch {
-    return false
+  // A stream with no file descriptor (a test's) is taken as a pipe.
+  const fd = (stdin as {fd?: unknown}).fd
+  if (typeof fd === 'number') {
+    let stat: fs.Stats
+    try {
+      stat = fs.fstatSync(fd)
+    } catch {
+      return false
+    }
+    if (stat.isFile()) return stat.size > 0
+    if (!stat.isFIFO() && !stat.isSocket()) return false
   }
-  if (stat.isFile()) return stat.size > 0
-  if (!stat.isFIFO() && !stat.isSocket()) return false
   return new Promise((resolve) => {
     const finish = (input: boolean) => {
       clearTimeout(timer)
@@ -81,24 +90,27 @@ const PROMPT_WHAT = {what: 'The prompt', maxChars: MAX_PROMPT_CHARS, hint: PROMP
  * neither is given. No prompt at all, two sources at once (piped stdin is one), or a prompt past the
  * API's limit are usage errors, raised before anything is sent.
  */
-export async function readPrompt(flags: {query?: string; 'prompt-file'?: string}): Promise<string> {
+export async function readPrompt(
+  flags: {query?: string; 'prompt-file'?: string},
+  io: Pick<CommandIO, 'stdin' | 'stderr' | 'cwd'>,
+): Promise<string> {
   if (flags.query !== undefined && flags['prompt-file'] !== undefined) throw usageError('Give either --query or --prompt-file, not both.')
   let text: string | undefined
   if (flags.query === '-') {
-    if (process.stdin.isTTY) process.stderr.write('Type the prompt, then press Ctrl-D on an empty line (Ctrl-C cancels):\n')
-    text = await readStdin({...PROMPT_WHAT, what: 'The prompt on stdin'})
+    if (io.stdin.isTTY) io.stderr.write('Type the prompt, then press Ctrl-D on an empty line (Ctrl-C cancels):\n')
+    text = await readStdin(io.stdin, {...PROMPT_WHAT, what: 'The prompt on stdin'})
   } else if (flags.query !== undefined || flags['prompt-file'] !== undefined) {
     // `git diff | codegenapi new -q "review"` would drop the diff without a word.
-    if (await stdinHasInput()) {
+    if (await stdinHasInput(io.stdin)) {
       const given = flags.query === undefined ? '--prompt-file' : '--query'
       throw usageError(
         `Input was piped to stdin, but the prompt comes from ${given}: the piped text would be ignored.`,
         'Pipe the prompt with --query - alone, or do not pipe anything.',
       )
     }
-    text = flags.query ?? (await readPromptFile(flags['prompt-file']!))
-  } else if (!process.stdin.isTTY) {
-    text = await readStdin({...PROMPT_WHAT, what: 'The prompt on stdin'})
+    text = flags.query ?? (await readPromptFile(flags['prompt-file']!, io.cwd))
+  } else if (!io.stdin.isTTY) {
+    text = await readStdin(io.stdin, {...PROMPT_WHAT, what: 'The prompt on stdin'})
   }
   if (!text || !text.trim()) {
     throw usageError('No prompt given.', 'Pass it with --query "...", --query - to read stdin, or --prompt-file FILE.')
@@ -106,9 +118,9 @@ export async function readPrompt(flags: {query?: string; 'prompt-file'?: string}
   return text
 }
 
-async function readPromptFile(file: string): Promise<string> {
+async function readPromptFile(file: string, cwd: string): Promise<string> {
   try {
-    return await readCapped(fs.createReadStream(file), MAX_PROMPT_CHARS, `The prompt file ${file}`, PROMPT_HINT)
+    return await readCapped(fs.createReadStream(path.resolve(cwd, file)), MAX_PROMPT_CHARS, `The prompt file ${file}`, PROMPT_HINT)
   } catch (error) {
     if ((error as Error).name === 'CodegenError') throw error
     throw usageError(`Cannot read the prompt file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`)
@@ -129,10 +141,10 @@ export function parseMetadata(pairs: string[] | undefined): Record<string, strin
 }
 
 /** Reads a secret from stdin: hidden input on a terminal, a pipe otherwise (up to MAX_SECRET_CHARS). */
-export async function readSecret(prompt: string): Promise<string> {
-  if (!process.stdin.isTTY) return (await readStdin({what: 'The value on stdin'})).trim()
-  process.stderr.write(prompt)
-  const stdin = process.stdin
+export async function readSecret(prompt: string, io: Pick<CommandIO, 'stdin' | 'stderr'>): Promise<string> {
+  const stdin = io.stdin
+  if (!stdin.isTTY) return (await readStdin(stdin, {what: 'The value on stdin'})).trim()
+  io.stderr.write(prompt)
   stdin.setRawMode(true)
   stdin.resume()
   stdin.setEncoding('utf8')
@@ -158,7 +170,7 @@ export async function readSecret(prompt: string): Promise<string> {
       stdin.off('data', onData)
       stdin.setRawMode(false)
       stdin.pause()
-      process.stderr.write('\n')
+      io.stderr.write('\n')
     }
     stdin.on('data', onData)
   })
@@ -168,10 +180,10 @@ export async function readSecret(prompt: string): Promise<string> {
  * A numbered menu on a terminal: says what to type, says why an answer is refused, and Ctrl-C (or
  * Ctrl-D) cancels with exit 130.
  */
-export async function choose<T>(items: T[], label: (item: T) => string, what: string): Promise<T> {
-  process.stderr.write(`Type the number of your choice (Ctrl-C cancels):\n`)
-  items.forEach((item, i) => process.stderr.write(`  ${i + 1}) ${oneLine(label(item))}\n`))
-  const rl = createInterface({input: process.stdin, output: process.stderr})
+export async function choose<T>(items: T[], label: (item: T) => string, what: string, io: Pick<CommandIO, 'stdin' | 'stderr'>): Promise<T> {
+  io.stderr.write(`Type the number of your choice (Ctrl-C cancels):\n`)
+  items.forEach((item, i) => io.stderr.write(`  ${i + 1}) ${oneLine(label(item))}\n`))
+  const rl = createInterface({input: io.stdin, output: io.stderr})
   const cancelled = new Promise<never>((_, reject) => {
     rl.once('SIGINT', () => reject(new Cancelled()))
     rl.once('close', () => reject(new Cancelled()))
@@ -184,7 +196,7 @@ export async function choose<T>(items: T[], label: (item: T) => string, what: st
       ).trim()
       const n = Number(answer)
       if (/^\d+$/.test(answer) && n >= 1 && n <= items.length) return items[n - 1]
-      process.stderr.write(`${answer ? JSON.stringify(answer) : 'Nothing'} is not a choice: type a number from 1 to ${items.length}.\n`)
+      io.stderr.write(`${answer ? JSON.stringify(answer) : 'Nothing'} is not a choice: type a number from 1 to ${items.length}.\n`)
     }
   } finally {
     rl.removeAllListeners('close')

@@ -11,13 +11,13 @@ export const NO_GIT_REPO_ENV = 'CODEGENAPI_NO_GIT_REPO'
 export async function repoDefault(
   flags: {repo?: string; 'repo-id'?: number},
   note: (text: string) => void,
-  opts: {cwd?: string; env?: NodeJS.ProcessEnv} = {},
+  opts: {cwd: string; env: NodeJS.ProcessEnv},
 ): Promise<string | undefined> {
   if (flags.repo !== undefined || flags['repo-id'] !== undefined) return flags.repo
-  const env = opts.env ?? process.env
+  const env = opts.env
   if (env[NO_GIT_REPO_ENV] && env[NO_GIT_REPO_ENV] !== '0') return undefined
   const {repoFromWorkingDirectory} = await import('../services/git-repo.js')
-  const found = await repoFromWorkingDirectory(opts.cwd)
+  const found = await repoFromWorkingDirectory(opts.cwd, env)
   if (!found) return undefined
   const fullName = `${found.repo.owner}/${found.repo.name}`
   note(`Using repository ${fullName} from the git remote ${oneLine(found.remote)} (--repo chooses another; ${NO_GIT_REPO_ENV}=1 for none).`)

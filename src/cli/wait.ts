@@ -4,13 +4,17 @@ import type {RunLifecycle} from '../services/lifecycle.js'
 import {isComplete} from '../services/status.js'
 import {oneLine} from '../output/sanitize.js'
 import {setLiveRegion} from '../output/live.js'
+import type {CommandIO} from '../io.js'
 
 /** A spinner on stderr, only where a person watches: a TTY, and not CI. */
-export async function startSpinner(text: string): Promise<{update(text: string): void; stop(): void}> {
-  if (!process.stderr.isTTY || process.env.CI) return {update() {}, stop() {}}
+export async function startSpinner(
+  text: string,
+  io: Pick<CommandIO, 'stderr' | 'env'>,
+): Promise<{update(text: string): void; stop(): void}> {
+  if (!io.stderr.isTTY || io.env.CI) return {update() {}, stop() {}}
   const {default: ora} = await import('ora')
   // discardStdin would swallow piped input: a prompt or token may still be read from it.
-  const spinner = ora({text, stream: process.stderr, discardStdin: false}).start()
+  const spinner = ora({text, stream: io.stderr, discardStdin: false}).start()
   // Retry notices and debug lines written meanwhile go above the spinner (output/live.ts).
   setLiveRegion({clear: () => spinner.clear(), render: () => spinner.render()})
   return {
@@ -36,24 +40,25 @@ export async function waitWithSpinner(
   lc: RunLifecycle,
   runId: number,
   timeoutMs: number,
+  io: Pick<CommandIO, 'stderr' | 'env' | 'now'>,
   onChange?: (run: {status: string | null}) => void,
 ): Promise<{run: AgentRun; timedOut: boolean; missing: boolean; exitCode: number}> {
-  const spinner = await startSpinner(`Waiting for agent run ${runId}`)
+  const spinner = await startSpinner(`Waiting for agent run ${runId}`, io)
   let last: string | null | undefined
   // Ctrl-C stops the waiting, not the run: the spinner's line is cleared and the person told so.
   const onInterrupt = () => {
     spinner.stop()
-    process.stderr.write(`Agent run ${runId} keeps running: codegenapi watch ${runId}\n`)
+    io.stderr.write(`Agent run ${runId} keeps running: codegenapi watch ${runId}\n`)
     process.exit(ExitCode.INTERRUPTED)
   }
   process.once('SIGINT', onInterrupt)
   try {
-    const began = Date.now()
+    const began = io.now()
     const {run, timedOut, missing} = await lc.wait(runId, {
       timeoutMs,
       keepWatching: false,
       onPoll: (r) => {
-        spinner.update(`Agent run ${runId} ${oneLine(r.status)} · ${elapsed(Date.now() - began)}`)
+        spinner.update(`Agent run ${runId} ${oneLine(r.status)} · ${elapsed(io.now() - began)}`)
         if (r.status !== last) {
           last = r.status
           onChange?.(r)

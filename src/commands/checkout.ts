@@ -22,7 +22,7 @@ Refused, with nothing changed, when tracked files have uncommitted changes. A ru
     const {gitIn} = await import('../services/git.js')
     const {requireWorkTree, requireClean, checkoutPr} = await import('../services/pr-git.js')
     const {choosePrFlag, prJson} = await import('../cli/pr-choice.js')
-    const git = gitIn(process.cwd())
+    const git = gitIn(this.io.cwd, this.io.env, this.io.stdin.isTTY)
     // Local refusals first: a dirty tree costs no request.
     await requireWorkTree(git)
     await requireClean(git)

@@ -28,7 +28,7 @@ Colour on a terminal only (never with NO_COLOR); --json gives the files with the
     const {gitIn} = await import('../services/git.js')
     const {requireWorkTree, prDiffRange, diffFiles} = await import('../services/pr-git.js')
     const {choosePrFlag, prJson} = await import('../cli/pr-choice.js')
-    const git = gitIn(process.cwd())
+    const git = gitIn(this.io.cwd, this.io.env, this.io.stdin.isTTY)
     await requireWorkTree(git)
     const ctx = await this.context(flags)
     const lc = await this.lifecycle(ctx, {write: false})
@@ -54,7 +54,7 @@ Colour on a terminal only (never with NO_COLOR); --json gives the files with the
     const color = this.style.color ? '--color=always' : '--color=never'
     // --no-ext-diff: the patch itself, not what an external diff tool of the user's config makes of it.
     const out = await git(['diff', '--no-ext-diff', color, ...mode, range.mergeBase, range.headSha, '--'])
-    process.stdout.write(out.stdout)
+    this.io.stdout.write(out.stdout)
     if (!out.stdout) this.note(`Pull request #${pr.number} changes nothing against ${range.base.branch}.`)
     return undefined
   }

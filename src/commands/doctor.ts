@@ -15,6 +15,9 @@ export default class Doctor extends ApiCommand {
   async run(): Promise<{ok: boolean; checks: Check[]}> {
     const {flags} = await this.parse(Doctor)
     const report = await runDoctor({
+      env: this.io.env,
+      cwd: this.io.cwd,
+      limiter: this.io.limiter,
       overrides: {orgId: flags['org-id'], baseUrl: flags['base-url']},
       debug: this.debugLogger(flags.debug),
     })
@@ -24,7 +27,7 @@ export default class Doctor extends ApiCommand {
         `${mark} ${c.name.padEnd(20)} ${sanitize(c.detail)}${c.ok || !c.fix ? '' : `\n  ${paint(this.style, 'dim', 'fix:')} ${sanitize(c.fix)}`}`,
       )
     }
-    if (!report.ok) process.exitCode = ExitCode.ERROR
+    if (!report.ok) this.io.exitCode = ExitCode.ERROR
     return report
   }
 }

@@ -46,7 +46,7 @@ export default class Get extends ApiCommand {
     this.warn(
       `${message} Showing agent run ${args.agentRunId} from the local run state${lastSeen ? `, as last seen ${lastSeen}` : ''}; it may have changed since.`,
     )
-    process.exitCode = exitCodeFor(error)
+    this.io.exitCode = exitCodeFor(error)
     this.out(runDetail(seen.run, this.style))
     return {...seen.run, stale: true, last_seen: lastSeen ?? null}
   }

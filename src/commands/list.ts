@@ -40,7 +40,7 @@ Statuses (case-insensitive, comma-separated): ${STATUS_NAMES}.`
   async run(): Promise<AgentRun[]> {
     const {flags} = await this.parse(List)
     this.wide(flags.wide)
-    let repo = await repoDefault(flags, (t) => this.note(t))
+    let repo = await repoDefault(flags, (t) => this.note(t), this.io)
     const ctx = await this.context(flags)
     if (repo !== flags.repo) repo = await repoIfInOrg(ctx, repo, (t) => this.note(t))
     const listing = await openRunListing(ctx, {

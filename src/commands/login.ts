@@ -26,11 +26,11 @@ export default class Login extends BaseCommand {
     const {flags} = await this.parse(Login)
     const wantedOrg = flags['org-id'] === undefined ? undefined : parsePositiveInt(flags['org-id'], '--org-id')
     const raw =
-      flags['with-token'] || !process.stdin.isTTY
-        ? await readStdin()
-        : await readSecret('Paste your Codegen API token (https://codegen.com/token): ')
+      flags['with-token'] || !this.io.stdin.isTTY
+        ? await readStdin(this.io.stdin)
+        : await readSecret('Paste your Codegen API token (https://codegen.com/token): ', this.io)
     if (!raw.trim()) throw usageError('No token given.', 'Paste it at the prompt, or pipe it in with --with-token.')
-    const {token, user, organizations} = await checkToken(raw)
+    const {token, user, organizations} = await checkToken(raw, this.contextOptions as typeof this.contextOptions & {env: NodeJS.ProcessEnv})
     if (organizations.length === 0) throw usageError(`${user.github_username} belongs to no organization.`)
     let org: {id: number; name: string} | undefined = wantedOrg === undefined ? undefined : organizations.find((o) => o.id === wantedOrg)
     if (wantedOrg !== undefined && !org) {
@@ -38,7 +38,7 @@ export default class Login extends BaseCommand {
     }
     if (!org && organizations.length === 1) org = organizations[0]
     org ??= await this.pick(organizations)
-    await saveLogin(token, org.id)
+    await saveLogin(token, org.id, this.io.env, this.io.cwd)
     this.out(
       `Logged in as ${oneLine(user.github_username)}${user.full_name ? ` (${oneLine(user.full_name)})` : ''}, organization ${oneLine(org.name)} (${org.id}).`,
     )
@@ -46,9 +46,9 @@ export default class Login extends BaseCommand {
   }
 
   private async pick(orgs: {id: number; name: string}[]): Promise<{id: number; name: string}> {
-    if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    if (!this.io.stdin.isTTY || !this.io.stderr.isTTY) {
       throw usageError(`You belong to ${orgs.length} organizations: pass --org-id (${orgs.map((o) => `${o.id} ${o.name}`).join(', ')}).`)
     }
-    return choose(orgs, (o) => `${o.name} (${o.id})`, 'Organization')
+    return choose(orgs, (o) => `${o.name} (${o.id})`, 'Organization', this.io)
   }
 }

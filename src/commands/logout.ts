@@ -10,9 +10,9 @@ export default class Logout extends BaseCommand {
 
   async run(): Promise<{removed: boolean}> {
     await this.parse(Logout)
-    const result = await logout()
+    const result = await logout(this.io.env, this.io.cwd)
     this.out(result.removed ? 'Logged out: the token was removed.' : 'No token was stored.')
-    if (process.env.CODEGEN_API_TOKEN) this.warn('CODEGEN_API_TOKEN is still set in the environment.')
+    if (this.io.env.CODEGEN_API_TOKEN) this.warn('CODEGEN_API_TOKEN is still set in the environment.')
     return result
   }
 }

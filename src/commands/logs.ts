@@ -42,7 +42,7 @@ export default class Logs extends ApiCommand {
       if (!json) this.note(`Agent run ${args.agentRunId} is ${oneLine(last.status ?? 'unknown')}.`)
       const {finalExitCode} = await import('../services/watch.js')
       // As `watch` and `--wait`: 0 COMPLETE, 6 another final status (F-42).
-      process.exitCode = finalExitCode(last.status)
+      this.io.exitCode = finalExitCode(last.status)
     } else {
       let n = 0
       const pages = iterateLogs(ctx, args.agentRunId, {

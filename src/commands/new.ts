@@ -54,8 +54,8 @@ Every input is checked before anything is sent. If the answer to the create is l
     // A bad --timeout is refused before anything is sent.
     if (flags.wait) parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
     const metadata = parseMetadata(flags.metadata)
-    const query = await readPrompt(flags)
-    const repo = await repoDefault(flags, (t) => this.note(t))
+    const query = await readPrompt(flags, this.io)
+    const repo = await repoDefault(flags, (t) => this.note(t), this.io)
     const {imageFileToDataUri} = await import('../services/images.js')
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
     const ctx = await this.context(flags)
@@ -84,7 +84,7 @@ Every input is checked before anything is sent. If the answer to the create is l
     }
     if (!interrupted) return this.started(lc, created.run, 'Created', flags)
     const run = await this.started(lc, created.run, 'Created', {wait: false})
-    process.exitCode = ExitCode.INTERRUPTED
+    this.io.exitCode = ExitCode.INTERRUPTED
     return run
   }
 }

@@ -21,7 +21,7 @@ export default class Open extends ApiCommand {
     }
     const url = run.web_url ?? `https://codegen.com/agent/trace/${run.id}`
     const {openUrl} = await import('../cli/browser.js')
-    const opened = !this.jsonEnabled() && (await openUrl(url))
+    const opened = !this.jsonEnabled() && (await openUrl(url, this.io))
     this.out(opened ? `Opened ${oneLine(url)}` : oneLine(url))
     return {id: run.id, web_url: url, opened}
   }

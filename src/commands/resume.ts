@@ -43,7 +43,7 @@ If the answer to the resume is lost (a reset, a timeout, a gateway error), it sa
       throw usageError('Which run? Give AGENT_RUN_ID or --agent-run-id.', 'Example: codegenapi resume 11745 --query "..."')
     // A bad --timeout is refused before anything is sent.
     if (flags.wait) parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
-    const query = await readPrompt(flags)
+    const query = await readPrompt(flags, this.io)
     const {imageFileToDataUri} = await import('../services/images.js')
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined
     const ctx = await this.context(flags)
@@ -56,7 +56,7 @@ If the answer to the resume is lost (a reset, a timeout, a gateway error), it sa
     )
     if (!interrupted) return this.started(lc, run, 'Resumed', flags)
     await this.started(lc, run, 'Resumed', {wait: false})
-    process.exitCode = ExitCode.INTERRUPTED
+    this.io.exitCode = ExitCode.INTERRUPTED
     return run
   }
 }

@@ -41,10 +41,12 @@ Exit codes: ${WAIT_EXIT_CODES}.`
     const {worstExitCode} = await import('../services/watch.js')
     const board = new Map<number, RunRecord>()
     // --notify: loaded only when asked for; silent where the desktop has no notifier.
-    const notifier = flags.notify ? await import('../services/notify.js').then((m) => new m.FinishNotifier(m.desktopNotifier())) : undefined
-    const live = process.stdout.isTTY && !this.jsonEnabled() && !process.env.CI
+    const notifier = flags.notify
+      ? await import('../services/notify.js').then((m) => new m.FinishNotifier(m.desktopNotifier({env: this.io.env})))
+      : undefined
+    const live = this.io.stdout.isTTY && !this.jsonEnabled() && !this.io.env.CI
     // Redraws by screen rows (long lines wrap), and notes go above it, not between draws (output/board.ts).
-    const liveBoard = live ? new LiveBoard() : undefined
+    const liveBoard = live ? new LiveBoard(this.io.stdout, this.io.stderr) : undefined
     if (liveBoard) {
       this.note = (text) => liveBoard.note(sanitize(text))
       // Debug lines and retry notices (written above the live region) keep the board whole too.
@@ -91,7 +93,7 @@ Exit codes: ${WAIT_EXIT_CODES}.`
     const missing = outcome.runs.filter((r) => r.missing).map((r) => r.id)
     if (missing.length > 0) this.note(`Not found: agent run${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`)
     if (outcome.timedOut) this.note(`Timed out after ${flags.timeout ?? DEFAULT_WAIT_TIMEOUT}.`)
-    process.exitCode = worstExitCode(outcome)
+    this.io.exitCode = worstExitCode(outcome)
     // --json: the API's objects, as `get --json` prints them (F-44).
     return outcome.runs.filter((r) => !r.missing).map((r) => r.run ?? runFromRecord(r.record))
   }

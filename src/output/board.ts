@@ -14,8 +14,8 @@ export class LiveBoard implements LiveRegion {
   private lines: string[] = []
 
   constructor(
-    private readonly out: NodeJS.WriteStream = process.stdout,
-    private readonly err: NodeJS.WriteStream = process.stderr,
+    private readonly out: NodeJS.WriteStream,
+    private readonly err: NodeJS.WriteStream,
   ) {}
 
   draw(lines: string[]): void {

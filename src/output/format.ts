@@ -8,7 +8,7 @@ export interface OutputStyle {
   width?: number
 }
 
-export function detectStyle(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): OutputStyle {
+export function detectStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): OutputStyle {
   const tty = Boolean(stream.isTTY)
   const forced = Boolean(env.FORCE_COLOR && env.FORCE_COLOR !== '0')
   const color = !env.NO_COLOR && (forced || (tty && env.TERM !== 'dumb'))

@@ -1,7 +1,7 @@
 import type {Organization, User} from '../api/schemas.js'
 import {CodegenError} from '../api/errors.js'
 import {ConfigService} from './config.js'
-import {createContext} from './context.js'
+import {createContext, type ContextOptions} from './context.js'
 import {listOrganizations} from './orgs.js'
 import {parseToken} from './validate.js'
 
@@ -11,9 +11,12 @@ export interface LoginCheck {
 }
 
 /** Checks a token against the API before anything is saved: a bad token never reaches the file. */
-export async function checkToken(rawToken: string, env: NodeJS.ProcessEnv = process.env): Promise<LoginCheck & {token: string}> {
+export async function checkToken(
+  rawToken: string,
+  where: ContextOptions & {env: NodeJS.ProcessEnv},
+): Promise<LoginCheck & {token: string}> {
   const token = parseToken(rawToken)
-  const ctx = await createContext({env: {...env, CODEGEN_API_TOKEN: token}})
+  const ctx = await createContext({...where, env: {...where.env, CODEGEN_API_TOKEN: token}})
   let user: User
   try {
     user = await ctx.client().me()
@@ -30,10 +33,10 @@ export async function checkToken(rawToken: string, env: NodeJS.ProcessEnv = proc
 }
 
 /** Saves the token and org together, in one write, after both were checked. */
-export async function saveLogin(token: string, orgId: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  await new ConfigService(env).update({'api-token': token, 'org-id': String(orgId)})
+export async function saveLogin(token: string, orgId: number, env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  await new ConfigService(env, cwd).update({'api-token': token, 'org-id': String(orgId)})
 }
 
-export async function logout(env: NodeJS.ProcessEnv = process.env): Promise<{removed: boolean}> {
-  return {removed: (await new ConfigService(env).unset('api-token')).removed}
+export async function logout(env: NodeJS.ProcessEnv, cwd: string): Promise<{removed: boolean}> {
+  return {removed: (await new ConfigService(env, cwd).unset('api-token')).removed}
 }

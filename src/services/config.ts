@@ -94,8 +94,8 @@ export interface WriteOptions {
 
 export class ConfigService {
   constructor(
-    private readonly env: NodeJS.ProcessEnv = process.env,
-    private readonly cwd: string = process.cwd(),
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly cwd: string,
   ) {}
 
   get userFile(): string {

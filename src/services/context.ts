@@ -15,8 +15,9 @@ export interface ServiceContext {
 }
 
 // One limiter per process: the CLI, every MCP tool call and the run monitor share the API's budget.
+// (An in-process test run brings its own, as a process of its own would have.) Clients are kept per limiter.
 const sharedLimiter = new RateLimiter()
-const clients = new Map<string, CodegenClient>()
+const clientsByLimiter = new WeakMap<RateLimiter, Map<string, CodegenClient>>()
 
 // Hints point to the command that fixes it: `login` checks a token, then saves it with the organization.
 export const TOKEN_HINT = 'Run `codegenapi login` (get a token at https://codegen.com/token), or export CODEGEN_API_TOKEN.'
@@ -33,14 +34,19 @@ export interface ContextOptions {
   /** MCP keeps every call under the host's time limit. */
   timeoutMs?: number
   maxRetryAfterMs?: number
+  /** The request budget to share (default: the process's). */
+  limiter?: RateLimiter
 }
 
 export async function createContext(opts: ContextOptions = {}): Promise<ServiceContext> {
   const env = opts.env ?? process.env
   // Bad numbers in the environment are usage errors before anything is sent, as bad flags are.
   checkEnvNumbers(env)
-  const config = await new ConfigService(env, opts.cwd).resolve(opts.overrides)
+  const config = await new ConfigService(env, opts.cwd ?? process.cwd()).resolve(opts.overrides)
   const timeoutMs = opts.timeoutMs ?? envMs(env, 'CODEGEN_API_TIMEOUT')
+  const limiter = opts.limiter ?? sharedLimiter
+  const clients = clientsByLimiter.get(limiter) ?? new Map<string, CodegenClient>()
+  clientsByLimiter.set(limiter, clients)
   return {
     config,
     env,
@@ -57,7 +63,7 @@ export async function createContext(opts: ContextOptions = {}): Promise<ServiceC
           timeoutMs,
           maxRetryAfterMs: opts.maxRetryAfterMs,
           retryBaseMs: envMs(env, 'CODEGENAPI_RETRY_BASE_MS'),
-          limiter: sharedLimiter,
+          limiter,
           debug: opts.debug,
           notice: opts.notice,
         })

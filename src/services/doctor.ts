@@ -3,7 +3,7 @@ import {CodegenError} from '../api/errors.js'
 import type {DebugLog} from '../api/client.js'
 import {Redactor} from '../api/redact.js'
 import {ConfigService, type ConfigOverrides, type ResolvedConfig} from './config.js'
-import {createContext, ORG_HINT, TOKEN_HINT} from './context.js'
+import {createContext, ORG_HINT, TOKEN_HINT, type ContextOptions} from './context.js'
 import {readJsonFile} from './files.js'
 import {stateFile} from './paths.js'
 
@@ -15,7 +15,9 @@ export interface Check {
 }
 
 export interface DoctorOptions {
-  env?: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv
+  cwd: string
+  limiter?: ContextOptions['limiter']
   /** --org-id and --base-url, as every API command takes them. */
   overrides?: ConfigOverrides
   debug?: DebugLog
@@ -25,8 +27,8 @@ export interface DoctorOptions {
  * Every check runs, whatever failed before it: the report shows all that is wrong at once. Its text is
  * masked of the token (the API may echo it in an error).
  */
-export async function runDoctor(opts: DoctorOptions = {}): Promise<{ok: boolean; checks: Check[]}> {
-  const env = opts.env ?? process.env
+export async function runDoctor(opts: DoctorOptions): Promise<{ok: boolean; checks: Check[]}> {
+  const env = opts.env
   const secrets = new Redactor()
   secrets.add(env.CODEGEN_API_TOKEN?.trim())
   const checks: Check[] = []
@@ -40,7 +42,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<{ok: boolean;
     fix: major >= 20 ? undefined : 'Install Node.js 20 or newer.',
   })
 
-  const service = new ConfigService(env)
+  const service = new ConfigService(env, opts.cwd)
   add(await fileCheck('Config file', service.userFile, 0o600))
   add(await fileCheck('Config directory', service.dir, 0o700, true))
 
@@ -66,7 +68,14 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<{ok: boolean;
   )
 
   if (config?.token) {
-    const ctx = await createContext({env, overrides: opts.overrides, timeoutMs: 10_000, debug: opts.debug})
+    const ctx = await createContext({
+      env,
+      cwd: opts.cwd,
+      limiter: opts.limiter,
+      overrides: opts.overrides,
+      timeoutMs: 10_000,
+      debug: opts.debug,
+    })
     const started = Date.now()
     try {
       const me = await ctx.client().me()

@@ -51,7 +51,11 @@ export interface RepoFromRemote {
 }
 
 /** The remote gh would use: origin, else the only remote; undefined outside a work tree or with none. */
-export async function repoFromWorkingDirectory(cwd = process.cwd(), git: Git = gitIn(cwd)): Promise<RepoFromRemote | undefined> {
+export async function repoFromWorkingDirectory(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  git: Git = gitIn(cwd, env),
+): Promise<RepoFromRemote | undefined> {
   if (!(await isWorkTree(git))) return undefined
   const all = await remotes(git)
   const name = all.has('origin') ? 'origin' : all.size === 1 ? [...all.keys()][0] : undefined

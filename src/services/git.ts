@@ -11,10 +11,13 @@ export interface GitResult {
 
 export type Git = (args: string[], opts?: {allowFail?: boolean}) => Promise<GitResult & {code: number}>
 
-/** A git runner bound to a directory. Exit codes other than 0 throw unless `allowFail`. */
-export function gitIn(cwd: string, env: NodeJS.ProcessEnv = process.env): Git {
+/**
+ * A git runner bound to a directory. Exit codes other than 0 throw unless `allowFail`. `interactive`:
+ * stdin is a terminal a credential prompt could be answered on.
+ */
+export function gitIn(cwd: string, env: NodeJS.ProcessEnv, interactive = false): Git {
   // Without a terminal to answer on, a credential prompt would wait for ever: fail instead.
-  const gitEnv = process.stdin.isTTY ? env : {...env, GIT_TERMINAL_PROMPT: '0'}
+  const gitEnv = interactive ? env : {...env, GIT_TERMINAL_PROMPT: '0'}
   return (args, opts = {}) =>
     new Promise((resolve, reject) => {
       execFile('git', args, {cwd, env: gitEnv, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8'}, (error, stdout, stderr) => {

@@ -109,7 +109,7 @@ export function serverEntry(
   return {...(withType ? {type: 'stdio'} : {}), command, args, ...(Object.keys(env).length ? {env} : {})}
 }
 
-export async function installMcpServer(req: InstallRequest, processEnv: NodeJS.ProcessEnv = process.env): Promise<InstallResult> {
+export async function installMcpServer(req: InstallRequest, processEnv: NodeJS.ProcessEnv, cwd: string): Promise<InstallResult> {
   if (!(MCP_CLIENTS as readonly string[]).includes(req.client)) {
     throw usageError(`Unknown client ${JSON.stringify(req.client)}.`, `Use one of: ${MCP_CLIENTS.join(', ')}.`)
   }
@@ -125,7 +125,7 @@ export async function installMcpServer(req: InstallRequest, processEnv: NodeJS.P
 
   // Nothing from this shell is baked in unless asked: a temporary value (a test server's base URL, a
   // scratch org) would stay in the assistant's config for good, and beat the user file from then on.
-  const config = await new ConfigService(processEnv).resolve()
+  const config = await new ConfigService(processEnv, cwd).resolve()
   const env: Record<string, string> = {}
   for (const key of new Set(req.env ?? [])) {
     if (key === 'CODEGEN_ORG_ID') {

@@ -7,7 +7,7 @@ import {stateFile} from './paths.js'
  * run it shows is recorded, and stays free of fs/promises (start-up time) when none is. A missing,
  * unreadable or corrupt file counts as "nothing recorded"; the store (state.ts) deals with it on write.
  */
-export function peekRunState(env: NodeJS.ProcessEnv = process.env): Map<number, RunRecord> {
+export function peekRunState(env: NodeJS.ProcessEnv): Map<number, RunRecord> {
   let data: unknown
   try {
     data = JSON.parse(readFileSync(stateFile(env), 'utf8'))

@@ -231,7 +231,7 @@ export function isStateDocument(data: unknown): data is {runs: Record<string, un
 }
 
 /** Reads the state without keeping a store: for commands that show what was recorded. */
-export async function readRunState(env: NodeJS.ProcessEnv = process.env, log?: StateLog): Promise<RunRecord[]> {
+export async function readRunState(env: NodeJS.ProcessEnv, log?: StateLog): Promise<RunRecord[]> {
   const store = StateStore.forEnv(env, log)
   await store.load()
   return store.list()

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {createRequire} from 'node:module'
 import {cacheDir} from '../../src/services/paths.js'
-import {parseJson, ROOT, runCli} from '../helpers/cli.js'
+import {parseJson, ROOT, runBin} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
 const userCaches = (home: string) => {
@@ -19,7 +19,7 @@ describe('start-up from the code cache', function () {
 
   it('the build made a code cache for this Node, and a run served by it writes none of its own', async () => {
     expect(fs.existsSync(path.join(ROOT, 'dist', `cli-${process.version}-${process.arch}.cache`)), 'run npm run build').to.equal(true)
-    const res = await runCli(['list', '--json', '--limit', '3'], {env: api.env()})
+    const res = await runBin(['list', '--json', '--limit', '3'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(3)
     expect(userCaches(api.box().home)).to.deep.equal([])
@@ -27,7 +27,7 @@ describe('start-up from the code cache', function () {
 
   it('where V8 rejects the build cache (other flags), the first run writes a private cache and later runs use it', async () => {
     const opts = {env: api.env(), nodeArgs: ['--no-opt']}
-    const first = await runCli(['list', '--json', '--limit', '3'], opts)
+    const first = await runBin(['list', '--json', '--limit', '3'], opts)
     expect(first.code, first.stderr).to.equal(0)
     const [file, ...more] = userCaches(api.box().home)
     expect(more).to.deep.equal([])
@@ -36,22 +36,22 @@ describe('start-up from the code cache', function () {
     expect(fs.statSync(path.dirname(file)).mode & 0o777).to.equal(0o700)
 
     const written = fs.statSync(file).mtimeMs
-    const second = await runCli(['list', '--json', '--limit', '3'], opts)
+    const second = await runBin(['list', '--json', '--limit', '3'], opts)
     expect(second.stdout).to.equal(first.stdout)
     expect(fs.statSync(file).mtimeMs, 'an accepted cache is not written again').to.equal(written)
 
     // Runs without the flag still take the build's cache: the private one is kept beside it.
-    const plain = await runCli(['list', '--json', '--limit', '3'], {env: api.env()})
+    const plain = await runBin(['list', '--json', '--limit', '3'], {env: api.env()})
     expect(plain.stdout).to.equal(first.stdout)
     expect(userCaches(api.box().home)).to.deep.equal([file])
   })
 
   it('a corrupt private cache is rejected, the run still answers, and the cache is replaced', async () => {
     const opts = {env: api.env(), nodeArgs: ['--no-opt']}
-    expect((await runCli(['orgs', '--json'], opts)).code).to.equal(0)
+    expect((await runBin(['orgs', '--json'], opts)).code).to.equal(0)
     const [file] = userCaches(api.box().home)
     fs.writeFileSync(file, 'not a code cache')
-    const res = await runCli(['orgs', '--json'], opts)
+    const res = await runBin(['orgs', '--json'], opts)
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(2)
     expect(fs.readFileSync(file).length).to.be.greaterThan(1000)
@@ -60,11 +60,11 @@ describe('start-up from the code cache', function () {
   it('a private cache in a directory others can write to is neither used nor replaced', async function () {
     if (process.platform === 'win32') this.skip()
     const opts = {env: api.env(), nodeArgs: ['--no-opt']}
-    expect((await runCli(['orgs', '--json'], opts)).code).to.equal(0)
+    expect((await runBin(['orgs', '--json'], opts)).code).to.equal(0)
     const [file] = userCaches(api.box().home)
     fs.writeFileSync(file, 'planted by someone else')
     fs.chmodSync(path.dirname(file), 0o777)
-    const res = await runCli(['orgs', '--json'], opts)
+    const res = await runBin(['orgs', '--json'], opts)
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(2)
     expect(fs.readFileSync(file, 'utf8'), 'not read as code, not overwritten').to.equal('planted by someone else')
@@ -78,7 +78,7 @@ describe('start-up from the code cache', function () {
   })
 
   it('CODEGENAPI_NO_CODE_CACHE=1 compiles from source and writes nothing', async () => {
-    const res = await runCli(['list', '--json', '--limit', '2'], {env: api.env({CODEGENAPI_NO_CODE_CACHE: '1'}), nodeArgs: ['--no-opt']})
+    const res = await runBin(['list', '--json', '--limit', '2'], {env: api.env({CODEGENAPI_NO_CODE_CACHE: '1'}), nodeArgs: ['--no-opt']})
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(2)
     expect(userCaches(api.box().home)).to.deep.equal([])
@@ -86,25 +86,25 @@ describe('start-up from the code cache', function () {
 
   describe("oclif's plugins, loaded only for their own commands", () => {
     it('help COMMAND (plugin-help)', async () => {
-      const res = await runCli(['help', 'list'], {env: api.env()})
+      const res = await runBin(['help', 'list'], {env: api.env()})
       expect(res.code, res.stderr).to.equal(0)
       expect(res.stdout).to.contain('List agent runs, newest first.').and.to.contain('$ codegenapi list')
     })
 
     it('an unknown command is a usage error (exit 2) that names the closest command (F-49)', async () => {
-      const res = await runCli(['lsit'], {env: api.env()})
+      const res = await runBin(['lsit'], {env: api.env()})
       expect(res.code).to.equal(2)
       expect(res.stderr).to.contain('"lsit" is not a codegenapi command').and.to.contain('`codegenapi list`')
     })
 
     it('autocomplete (plugin-autocomplete)', async () => {
-      const res = await runCli(['autocomplete', 'script', 'bash'], {env: api.env()})
+      const res = await runBin(['autocomplete', 'script', 'bash'], {env: api.env()})
       expect(res.code, res.stderr).to.equal(0)
       expect(res.stdout).to.contain('codegenapi')
     })
 
     it('our own commands still show their help without the plugins', async () => {
-      const res = await runCli(['list', '--help'], {env: api.env()})
+      const res = await runBin(['list', '--help'], {env: api.env()})
       expect(res.code, res.stderr).to.equal(0)
       expect(res.stdout).to.contain('--status')
     })
@@ -121,7 +121,7 @@ describe('loading only what the run uses', function () {
       probe,
       `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.join('\\n')))`,
     )
-    const res = await runCli(['list', '--json', '--limit', '3'], {env: api.env(), nodeArgs: ['--require', probe]})
+    const res = await runBin(['list', '--json', '--limit', '3'], {env: api.env(), nodeArgs: ['--require', probe]})
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(3)
     const loaded = fs.readFileSync(out, 'utf8').split('\n')
@@ -134,14 +134,14 @@ describe('leaving once the command is done', function () {
   const api = useFakeApi({runCount: 500})
 
   it('a JSON document larger than a pipe holds is written whole before the process exits', async () => {
-    const res = await runCli(['list', '--json', '--limit', '500'], {env: api.env()})
+    const res = await runBin(['list', '--json', '--limit', '500'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
     expect(res.stdout.length).to.be.greaterThan(4 * 65536)
     expect(parseJson<unknown[]>(res)).to.have.length(500)
   })
 
   it('the exit code of a failed command survives the early exit', async () => {
-    const res = await runCli(['get', '999999', '--json'], {env: api.env()})
+    const res = await runBin(['get', '999999', '--json'], {env: api.env()})
     expect(res.code).to.equal(4)
     expect(parseJson<{error: {code: string}}>(res).error.code).to.equal('not_found')
   })

@@ -2,6 +2,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {run} from '../../src/cli.js'
+import {loadDevCli, type DevCli} from '../../src/dev-cli.js'
+import {createTestIO, installInProcessGuards} from './in-process.js'
 import {spawnTracked} from './processes.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -59,13 +62,59 @@ export interface RunOptions {
   input?: string
   cwd?: string
   timeoutMs?: number
-  /** Options for node itself, before bin/run.js (e.g. V8 flags). */
-  nodeArgs?: string[]
 }
 
-export function runCli(args: string[], opts: RunOptions): Promise<CliResult> {
+export interface BinOptions extends RunOptions {
+  /** Options for node itself, before bin/run.js (e.g. V8 flags). */
+  nodeArgs?: string[]
+  /** The script to run (default bin/run.js, the built CLI). */
+  bin?: string
+}
+
+let devCli: Promise<DevCli> | undefined
+
+/**
+ * Runs a command line in this process, from the sources, against a test IO (src/io.ts): what most
+ * command tests need, with no build and no process start. Its output, exit code and stdin are the
+ * run's own. Start-up, signals, stdio MCP and terminals need a real process: runBin.
+ */
+export async function runCli(args: string[], opts: RunOptions): Promise<CliResult> {
+  installInProcessGuards()
+  const cli = await (devCli ??= loadDevCli())
+  const io = createTestIO({env: opts.env, cwd: opts.cwd ?? opts.env.HOME ?? ROOT, input: opts.input ?? ''})
+  const exitCodeBefore = process.exitCode
+  const timeoutMs = opts.timeoutMs ?? 20_000
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const {stdout, stderr} = io.output()
+      reject(new Error(`codegenapi ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`))
+    }, timeoutMs)
+  })
+  try {
+    await Promise.race([run(args, cli.root, cli.pjson, cli.commands, {io, plugins: cli.plugins()}), timedOut])
+  } finally {
+    clearTimeout(timer)
+  }
+  const {stdout, stderr} = io.output()
+  allOutputs.push({args, text: stdout + '\n' + stderr})
+  const exitCodeAfter = process.exitCode
+  if (exitCodeAfter !== exitCodeBefore) {
+    process.exitCode = exitCodeBefore
+    io.violations.push(`process.exitCode was set to ${String(exitCodeAfter)} (use this.io.exitCode)`)
+  }
+  if (io.violations.length > 0) {
+    throw new Error(
+      `codegenapi ${args.join(' ')} reached the process around the IO seam (src/io.ts):\n  ${[...new Set(io.violations)].join('\n  ')}`,
+    )
+  }
+  return {code: io.exitCode ?? 0, stdout, stderr}
+}
+
+/** Runs the built CLI (bin/run.js) as a process of its own, as a user's shell would. */
+export function runBin(args: string[], opts: BinOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnTracked(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+    const child = spawnTracked(process.execPath, [...(opts.nodeArgs ?? []), opts.bin ?? BIN, ...args], {
       env: opts.env,
       cwd: opts.cwd ?? opts.env.HOME,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -90,6 +139,7 @@ export function runCli(args: string[], opts: RunOptions): Promise<CliResult> {
   })
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read fields of parsed output freely; the default is theirs to narrow
 export function parseJson<T = any>(result: CliResult): T {
   try {
     return JSON.parse(result.stdout) as T
@@ -110,7 +160,7 @@ export function runOnTty(
     child.on('error', reject)
     child.on('close', () => {
       try {
-        const result = JSON.parse(out)
+        const result = JSON.parse(out) as {code: number; output: string; unanswered: string[]}
         allOutputs.push({args, text: result.output})
         resolve(result)
       } catch {

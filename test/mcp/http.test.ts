@@ -5,7 +5,7 @@ import http from 'node:http'
 import {Client} from '@modelcontextprotocol/sdk/client/index.js'
 import {StreamableHTTPClientTransport} from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import {CallToolResultSchema} from '@modelcontextprotocol/sdk/types.js'
-import {BIN, allOutputs, runCli} from '../helpers/cli.js'
+import {BIN, allOutputs, runBin} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 import {isLoopback} from '../../src/mcp/http.js'
 import {spawnTracked} from '../helpers/processes.js'
@@ -187,7 +187,7 @@ describe('mcp serve --http', () => {
   })
 
   it('will not bind another address without a token (exit 2)', async () => {
-    const res = await runCli(['mcp', 'serve', '--http', '--host', '0.0.0.0', '--port', '0'], {env: api.env()})
+    const res = await runBin(['mcp', 'serve', '--http', '--host', '0.0.0.0', '--port', '0'], {env: api.env()})
     expect(res.code).to.equal(2)
     expect(res.stderr).to.contain('needs a bearer token')
     expect(res.stdout).to.equal('')
@@ -319,7 +319,7 @@ describe('mcp serve --http', () => {
   })
 
   it('F-29: a server open to the network needs a token of 32 characters or more', async () => {
-    const res = await runCli(['mcp', 'serve', '--http', '--host', '0.0.0.0', '--port', '0', '--auth-token', 'a'], {env: api.env()})
+    const res = await runBin(['mcp', 'serve', '--http', '--host', '0.0.0.0', '--port', '0', '--auth-token', 'a'], {env: api.env()})
     expect(res.code).to.equal(2)
     expect(res.stderr).to.include('at least 32')
     expect(res.stdout).to.equal('')

@@ -97,8 +97,8 @@ describe('mcp serve', function () {
       const some = await startMcp(api.env(), ['--toolsets', 'repos,admin'])
       expect((await some.client.listTools()).tools.map((t) => t.name).sort()).to.deep.equal(['codegenapi_config', 'codegenapi_list_repos'])
       await some.close()
-      const {runCli} = await import('../helpers/cli.js')
-      const bad = await runCli(['mcp', 'serve', '--toolsets', 'runs,stuff'], {env: api.env()})
+      const {runBin} = await import('../helpers/cli.js')
+      const bad = await runBin(['mcp', 'serve', '--toolsets', 'runs,stuff'], {env: api.env()})
       expect(bad.code).to.equal(2)
       expect(bad.stdout).to.equal('')
       expect(bad.stderr).to.include('stuff').and.include('runs')
@@ -123,8 +123,8 @@ describe('mcp serve', function () {
     })
 
     it('refuses an unknown --tools name before speaking the protocol, on stderr, exit 2', async () => {
-      const {runCli} = await import('../helpers/cli.js')
-      const result = await runCli(['mcp', 'serve', '--tools', 'new,frobnicate'], {env: api.env()})
+      const {runBin} = await import('../helpers/cli.js')
+      const result = await runBin(['mcp', 'serve', '--tools', 'new,frobnicate'], {env: api.env()})
       expect(result.code).to.equal(2)
       expect(result.stdout).to.equal('')
       expect(result.stderr).to.include('frobnicate').and.include('codegenapi_new')

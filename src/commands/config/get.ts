@@ -13,7 +13,7 @@ export default class ConfigGet extends BaseCommand {
   async run(): Promise<ConfigEntry> {
     const {args} = await this.parse(ConfigGet)
     const key = canonicalKey(args.key)
-    const service = new ConfigService()
+    const service = new ConfigService(this.io.env, this.io.cwd)
     const resolved = await service.resolve()
     // What a project file tried and was refused is worth seeing here too (e.g. a base-url ignored).
     for (const w of resolved.warnings) this.warn(w)

@@ -11,7 +11,7 @@ export default class ConfigList extends BaseCommand {
 
   async run(): Promise<ConfigEntry[]> {
     await this.parse(ConfigList)
-    const service = new ConfigService()
+    const service = new ConfigService(this.io.env, this.io.cwd)
     const resolved = await service.resolve()
     for (const w of resolved.warnings) this.warn(w)
     const entries = await service.entries({}, resolved)

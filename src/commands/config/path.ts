@@ -10,7 +10,7 @@ export default class ConfigPath extends BaseCommand {
 
   async run(): Promise<{user: string; project: string | null}> {
     await this.parse(ConfigPath)
-    const service = new ConfigService()
+    const service = new ConfigService(this.io.env, this.io.cwd)
     const resolved = await service.resolve()
     this.out(service.userFile + (resolved.projectFile ? `\n${resolved.projectFile} (project)` : ''))
     return {user: service.userFile, project: resolved.projectFile ?? null}

@@ -28,10 +28,10 @@ With no VALUE the value is read from stdin (hidden input on a terminal), so a to
     if (args.value !== undefined && CONFIG_KEYS[key].secret) {
       this.warn('The token is now in your shell history. Next time omit VALUE and paste it at the prompt, or pipe it in.')
     }
-    const value = args.value ?? (await readSecret(`${key}: `))
+    const value = args.value ?? (await readSecret(`${key}: `, this.io))
     if (!value.trim()) throw usageError(`No value given for ${key}.`)
-    const entry = await new ConfigService().set(key, value)
-    this.out(`Set ${entry.key} to ${entry.value} in ${new ConfigService().userFile}`)
+    const entry = await new ConfigService(this.io.env, this.io.cwd).set(key, value)
+    this.out(`Set ${entry.key} to ${entry.value} in ${new ConfigService(this.io.env, this.io.cwd).userFile}`)
     return entry
   }
 }

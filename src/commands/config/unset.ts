@@ -12,7 +12,7 @@ export default class ConfigUnset extends BaseCommand {
 
   async run(): Promise<{key: string; removed: boolean}> {
     const {args} = await this.parse(ConfigUnset)
-    const result = await new ConfigService().unset(args.key)
+    const result = await new ConfigService(this.io.env, this.io.cwd).unset(args.key)
     this.out(result.removed ? `Removed ${result.key}.` : `${result.key} was not set in the user config file.`)
     return result
   }

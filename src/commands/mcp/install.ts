@@ -32,15 +32,19 @@ export default class McpInstall extends BaseCommand {
   async run(): Promise<InstallResult> {
     const {flags} = await this.parse(McpInstall)
     const binPath = fileURLToPath(packageFile('bin/run.js'))
-    const result = await installMcpServer({
-      client: flags.client,
-      dryRun: flags['dry-run'],
-      withToken: flags['with-token'],
-      env: flags.env,
-      name: flags.name,
-      binPath,
-      file: flags.file,
-    })
+    const result = await installMcpServer(
+      {
+        client: flags.client,
+        dryRun: flags['dry-run'],
+        withToken: flags['with-token'],
+        env: flags.env,
+        name: flags.name,
+        binPath,
+        file: flags.file,
+      },
+      this.io.env,
+      this.io.cwd,
+    )
     const entry = JSON.stringify({[result.name]: result.entry}, null, 2)
     const baked = result.env.length
       ? `, with ${result.env.join(', ')} in its env`
