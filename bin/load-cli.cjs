@@ -3,7 +3,9 @@
 // code is a fraction of that. The build's cache serves the Node that built the package. Where V8
 // rejects it (another Node version, V8 flags in NODE_OPTIONS), the code is compiled from source once
 // and this user's own cache (per bundle, Node and flags) is written at exit and used from then on.
-// CODEGENAPI_NO_CODE_CACHE=1 turns it off.
+// Every cache is keyed to a hash of the bundle's content, taken here as it is loaded: V8 itself checks
+// only the source's length, so without it an edited bundle of the same length would run old code.
+// CODEGENAPI_NO_CODE_CACHE=1 turns it off; a plain build (npm run build:plain) has none and is required.
 'use strict'
 const fs = require('node:fs')
 const path = require('node:path')
@@ -30,10 +32,13 @@ function userCacheDir(env = process.env) {
   return path.join(require('node:os').homedir(), '.cache', 'codegenapi', 'code-cache')
 }
 
-/** The build's first line names the bundle's content hash: a user cache is kept per bundle and Node. */
-function buildId(source) {
-  return /^\/\/ codegenapi build ([0-9a-f]+)/.exec(source)?.[1] ?? 'dev'
+/** What every cache of this bundle is keyed to: its content, as loaded now (node:crypto is loaded by the CLI anyway). */
+function contentHash(source) {
+  return require('node:crypto').createHash('sha256').update(source, 'latin1').digest('hex').slice(0, 16)
 }
+
+/** The build's code cache for a bundle with this content hash, on this Node. */
+const codeCacheFile = (hash) => `cli-${hash}-${TAG}.cache`
 
 function readOrUndefined(file) {
   try {
@@ -106,16 +111,18 @@ function writeCache(file, data, keepPrefix) {
 function loadBundle(env = process.env) {
   // ASCII (the build checks): latin1 makes the same string as utf8 without decoding 1 MB of UTF-8.
   const source = fs.readFileSync(BUNDLE, 'latin1')
+  if (source.startsWith('// codegenapi build plain\n')) return {exports: require(BUNDLE), used: 'plain'}
   const enabled = !env.CODEGENAPI_NO_CODE_CACHE
   const flags = flagsTag(env)
-  const prefix = `${buildId(source)}-${TAG}`
+  const hash = enabled ? contentHash(source) : ''
+  const prefix = `${hash}-${TAG}`
   const userFile = path.join(userCacheDir(env), `${prefix}${flags}.bin`)
   let cachedData
   let from = 'source'
   if (enabled) {
     cachedData = readPrivate(userFile)
     if (cachedData) from = 'user'
-    else if ((cachedData = readOrUndefined(path.join(DIST, `cli-${TAG}.cache`)))) from = 'dist'
+    else if ((cachedData = readOrUndefined(path.join(DIST, codeCacheFile(hash))))) from = 'dist'
   }
   const script = new vm.Script(Module.wrap(source), {filename: BUNDLE, cachedData})
   const used = cachedData && script.cachedDataRejected ? 'source' : from
@@ -148,4 +155,4 @@ async function runCli(argv) {
   process.exit()
 }
 
-module.exports = {runCli, runOnce, loadBundle, userCacheDir}
+module.exports = {runCli, runOnce, loadBundle, userCacheDir, contentHash, codeCacheFile}

@@ -9,6 +9,14 @@ import {cacheDir} from '../../src/services/paths.js'
 import {parseJson, ROOT, runBin} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
+const loader = createRequire(import.meta.url)('../../bin/load-cli.cjs') as {
+  contentHash: (source: string) => string
+  codeCacheFile: (hash: string) => string
+  userCacheDir: (env: NodeJS.ProcessEnv) => string
+}
+/** A plain build (npm run build:plain) has no code cache: those tests are for the default build. */
+const plainBuild = () => fs.readFileSync(path.join(ROOT, 'dist', 'cli.cjs'), 'latin1').startsWith('// codegenapi build plain\n')
+
 const userCaches = (home: string) => {
   const dir = path.join(home, '.cache', 'codegenapi', 'code-cache')
   return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : []
@@ -16,9 +24,13 @@ const userCaches = (home: string) => {
 
 describe('start-up from the code cache', function () {
   const api = useFakeApi()
+  before(function () {
+    if (plainBuild()) this.skip()
+  })
 
   it('the build made a code cache for this Node, and a run served by it writes none of its own', async () => {
-    expect(fs.existsSync(path.join(ROOT, 'dist', `cli-${process.version}-${process.arch}.cache`)), 'run npm run build').to.equal(true)
+    const hash = loader.contentHash(fs.readFileSync(path.join(ROOT, 'dist', 'cli.cjs'), 'latin1'))
+    expect(fs.existsSync(path.join(ROOT, 'dist', loader.codeCacheFile(hash))), 'run npm run build').to.equal(true)
     const res = await runBin(['list', '--json', '--limit', '3'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(3)
@@ -71,7 +83,7 @@ describe('start-up from the code cache', function () {
   })
 
   it('keeps its cache where the services keep theirs (bin/ cannot import src/, so the rule is written twice)', () => {
-    const {userCacheDir} = createRequire(import.meta.url)('../../bin/load-cli.cjs') as {userCacheDir: (env: NodeJS.ProcessEnv) => string}
+    const {userCacheDir} = loader
     for (const env of [{HOME: '/h'}, {HOME: '/h', XDG_CACHE_HOME: '/x'}, {HOME: '/h', XDG_CACHE_HOME: '/x', CODEGENAPI_CACHE_DIR: '/c'}]) {
       expect(userCacheDir(env)).to.equal(path.join(cacheDir(env), 'code-cache'))
     }
@@ -82,6 +94,31 @@ describe('start-up from the code cache', function () {
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(2)
     expect(userCaches(api.box().home)).to.deep.equal([])
+  })
+
+  it('an edited bundle never runs old code: the caches are keyed to its content (F-84)', async () => {
+    // A copy of the installed package, edited in place as a hotfix or a packager's sed would: same length.
+    const pkg = path.join(api.box().home, 'pkg')
+    for (const item of ['bin', 'dist']) fs.cpSync(path.join(ROOT, item), path.join(pkg, item), {recursive: true})
+    for (const file of ['package.json', 'oclif.manifest.json']) fs.copyFileSync(path.join(ROOT, file), path.join(pkg, file))
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'))
+    const bin = path.join(pkg, 'bin', 'run.js')
+    api
+      .fake()
+      .inject({method: 'GET', path: /\/agent\/runs$/, status: 200, body: {items: [], total: 0, page: 1, size: 20, pages: 0}, times: 2})
+    const before = await runBin(['list'], {env: api.env(), bin})
+    expect(before.stdout.trim(), before.stderr).to.equal('No agent runs match.')
+    expect(userCaches(api.box().home), "served by the build's cache").to.deep.equal([])
+
+    const bundle = path.join(pkg, 'dist', 'cli.cjs')
+    const source = fs.readFileSync(bundle, 'latin1')
+    expect(source).to.contain('No agent runs match.')
+    fs.writeFileSync(bundle, source.replace('No agent runs match.', 'No agent runs matcX.'), 'latin1')
+    const after = await runBin(['list'], {env: api.env(), bin})
+    expect(after.stdout.trim(), after.stderr).to.equal('No agent runs matcX.')
+    // Compiled from the edited source, and this user's cache is kept under the new content's hash.
+    const [file] = userCaches(api.box().home)
+    expect(path.basename(file)).to.match(new RegExp(`^${loader.contentHash(fs.readFileSync(bundle, 'latin1'))}-`))
   })
 
   describe("oclif's plugins, loaded only for their own commands", () => {
@@ -113,6 +150,9 @@ describe('start-up from the code cache', function () {
 
 describe('loading only what the run uses', function () {
   const api = useFakeApi()
+  before(function () {
+    if (plainBuild()) this.skip() // what the dependency patches leave out
+  })
 
   it('list --json loads neither fs/promises (with its readline and watcher internals) nor node:dns', async () => {
     const probe = path.join(api.box().home, 'modules-probe.cjs')

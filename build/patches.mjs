@@ -1,0 +1,149 @@
+// Patches of dependencies for start-up time, applied by esbuild while it bundles (build/bundle.mjs):
+// the installed packages are never modified. Each has a name; build/README.md says what each gains
+// (measured in BENCHMARKS.md) and how to review them when oclif, got or lilconfig are upgraded.
+// `npm run build:plain` applies none of them.
+import fs from 'node:fs'
+
+// got imports HTTP/2, response-cache and DNS-cache support at load time; we use none of them (no
+// `http2`, `cache` or `dnsCache` option), so the bundle gets stand-ins that fail loudly if ever used.
+// The DNS cache alone (node:dns with its resolver, read from /etc/resolv.conf) was ~1 ms of every run.
+const UNUSED_GOT_FEATURES = {
+  'http2-wrapper':
+    "const no = () => { throw new Error('codegenapi does not use HTTP/2') }; export default {auto: no, get globalAgent() { return no() }}",
+  'cacheable-request':
+    "export default class CacheableRequest { constructor() { throw new Error('codegenapi does not use a response cache') } }; export class CacheError extends Error {}",
+  'cacheable-lookup': "export default class CacheableLookup { constructor() { throw new Error('codegenapi does not use a DNS cache') } }",
+}
+export const unusedGotFeatures = {
+  name: 'unused-got-features',
+  setup(b) {
+    b.onResolve({filter: /^(http2-wrapper|cacheable-request|cacheable-lookup)$/}, (args) => ({path: args.path, namespace: 'unused'}))
+    b.onLoad({filter: /.*/, namespace: 'unused'}, (args) => ({contents: UNUSED_GOT_FEATURES[args.path], loader: 'js'}))
+  },
+}
+
+// Node's fs/promises also loads readline, directory and file-watcher internals (~2 ms of every run),
+// while a CLI run reads its few small files in place. In the CLI bundle, oclif, cosmiconfig and our
+// services get fs.promises when they first use it.
+export const lazyFsPromises = {
+  name: 'lazy-fs-promises',
+  setup(b) {
+    b.onResolve({filter: /^(node:)?fs\/promises$/}, () => ({path: 'fs/promises', namespace: 'lazy-builtin'}))
+    b.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, () => ({
+      contents: [
+        "const fs = require('node:fs')",
+        'const own = (key) => Reflect.getOwnPropertyDescriptor(fs.promises, key)',
+        'module.exports = new Proxy({}, {',
+        // __importDefault asks for __esModule at require time: that alone must not load the module.
+        "  get: (_, key) => (key === '__esModule' ? undefined : fs.promises[key]),",
+        '  has: (_, key) => key in fs.promises,',
+        '  ownKeys: () => Reflect.ownKeys(fs.promises),',
+        '  getOwnPropertyDescriptor: (_, key) => (own(key) ? {...own(key), configurable: true} : undefined),',
+        '})',
+      ].join('\n'),
+      loader: 'js',
+    }))
+  },
+}
+
+// Small source patches of dependencies, each for start-up time or for the code cache; the build fails
+// if a patch no longer applies, so an upgrade cannot drop one silently.
+export const PATCHES = [
+  {
+    name: 'import-through-loader',
+    // oclif loads ES module plugins (help, not-found, autocomplete) with import(), which has no loader in
+    // a script run from a code cache on Node 20: it goes through the importer bin/run.js provides.
+    file: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/,
+    from: 'await import(',
+    to: "await globalThis[Symbol.for('codegenapi.import')](",
+  },
+  {
+    name: 'no-node-version-check',
+    // oclif checks the Node version against the engines of the package.json it finds beside its own
+    // code: in our bundle that is ours, which npm already enforces. Reading it and semver: ~3 ms.
+    file: /@oclif[\\/]core[\\/]lib[\\/]index\.js$/,
+    from: '\ncheckNodeVersion();',
+    to: '\n',
+  },
+  {
+    name: 'ascii-sort',
+    // oclif sorts the manifest's command ids with localeCompare, whose first call starts ICU's collator
+    // (~10 ms of every run); ids are lower-case ASCII, where code-point order is the same.
+    file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
+    from: '.sort((a, b) => a.id.localeCompare(b.id))',
+    to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
+  },
+  {
+    name: 'json-read-in-place',
+    // oclif reads its small JSON files (package.json, the manifest, theme.json) through fs/promises: a
+    // thread-pool round trip each, at start-up when nothing else could run meanwhile. Read in place.
+    file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/,
+    from: "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+    to: "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
+  },
+  // Built-ins and packages oclif requires at load time only for what our commands never do (performance
+  // marks, Windows shells, plugin patterns): loaded on first use instead (~4 ms of every run).
+  {
+    name: 'is-wsl',
+    // oclif asks wsl-utils whether this is WSL; wsl-utils also loads child_process and PowerShell helpers
+    // for Windows paths. It takes the answer from is-wsl, which reads only /proc/version.
+    file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/,
+    from: "return (await import('wsl-utils')).isWsl ? 'wsl'",
+    to: "return (await import('is-wsl')).default ? 'wsl'",
+  },
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]performance\.js$/, 'node_perf_hooks_1', 'node:perf_hooks'),
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/, 'node_child_process_1', 'node:child_process'),
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, 'tinyglobby_1', 'tinyglobby'),
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/, 'minimatch_1', 'minimatch'),
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]parser[\\/]parse\.js$/, 'node_readline_1', 'node:readline'),
+  {
+    name: 'lilconfig-lazy-read',
+    // lilconfig (oclif's package.json reader) takes fs.promises.readFile at load time: see lazyFsPromises.
+    file: /lilconfig[\\/]src[\\/]index\.js$/,
+    from: 'const fsReadFileAsync = fs.promises.readFile;',
+    to: 'const fsReadFileAsync = (...args) => fs.promises.readFile(...args);',
+  },
+  {
+    name: 'lazy-list-format',
+    // got's type checker builds two Intl.ListFormat at load time (ICU start-up, ~5 ms) for assertion
+    // messages we never show: made on first use instead.
+    file: /@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/,
+    from: /const (andFormatter|orFormatter) = new Intl\.ListFormat\(([^;]*)\);/g,
+    to: (_, name, args) =>
+      `let ${name}Lazy; const ${name} = {format: (values) => (${name}Lazy ??= new Intl.ListFormat(${args})).format(values)};`,
+  },
+]
+
+/** `const NAME = require("MODULE");` becomes an object that requires MODULE when first used. */
+function lazyRequire(file, name, module) {
+  return {
+    name: `lazy-${module.replace(/^node:/, '')}`,
+    file,
+    from: `const ${name} = require("${module}");`,
+    to: `const ${name} = new Proxy({}, {get: (_, key) => require("${module}")[key]});`,
+  }
+}
+
+/**
+ * The esbuild plugin that applies PATCHES (except those named in `skip`). The build fails if a patch
+ * no longer applies, so an upgrade of oclif, got or lilconfig cannot drop one silently.
+ */
+export function dependencyPatches(skip = new Set()) {
+  const active = PATCHES.filter((p) => !skip.has(p.name))
+  return {
+    name: 'dependency-patches',
+    setup(b) {
+      b.onLoad({filter: /node_modules/}, (args) => {
+        const patches = active.filter((p) => p.file.test(args.path))
+        if (!patches.length) return undefined
+        let text = fs.readFileSync(args.path, 'utf8')
+        for (const patch of patches) {
+          const patched = typeof patch.from === 'string' ? text.replaceAll(patch.from, patch.to) : text.replace(patch.from, patch.to)
+          if (patched === text) throw new Error(`${args.path} no longer matches patch ${patch.name}: review PATCHES in build/patches.mjs`)
+          text = patched
+        }
+        return {contents: text, loader: 'js'}
+      })
+    },
+  }
+}
