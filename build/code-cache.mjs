@@ -51,7 +51,7 @@ export async function makeCodeCache() {
   const server = await startTrainingApi()
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenapi-build-'))
   const {codeCacheFile, contentHash} = require('../bin/load-cli.cjs')
-  const target = path.join(DIST, codeCacheFile(contentHash(fs.readFileSync(path.join(DIST, 'cli.cjs'), 'latin1'))))
+  const target = path.join(DIST, codeCacheFile(contentHash(fs.readFileSync(path.join(DIST, 'cli.cjs')))))
   try {
     const env = {
       PATH: process.env.PATH,

@@ -59,9 +59,13 @@ export function currentIO(): CommandIO {
   return storage.getStore() ?? processIO
 }
 
-/** Runs `fn` (a whole command line) against `io`: everything it starts, sync or async, sees it. */
+/**
+ * Runs `fn` (a whole command line) against `io`: everything it starts, sync or async, sees it. A real
+ * run needs no store (currentIO() falls back to the process's), and takes none: once a store is in use,
+ * Node tracks it through every promise, ~10% of a `list` run's instructions.
+ */
 export function withIO<T>(io: CommandIO, fn: () => Promise<T>): Promise<T> {
-  return storage.run(io, fn)
+  return io.real ? fn() : storage.run(io, fn)
 }
 
 /** True inside `withIO` with an IO other than the process's (a test's in-process run). */

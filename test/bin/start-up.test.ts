@@ -10,7 +10,7 @@ import {parseJson, ROOT, runBin} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
 const loader = createRequire(import.meta.url)('../../bin/load-cli.cjs') as {
-  contentHash: (source: string) => string
+  contentHash: (bytes: Buffer) => string
   codeCacheFile: (hash: string) => string
   userCacheDir: (env: NodeJS.ProcessEnv) => string
 }
@@ -29,7 +29,7 @@ describe('start-up from the code cache', function () {
   })
 
   it('the build made a code cache for this Node, and a run served by it writes none of its own', async () => {
-    const hash = loader.contentHash(fs.readFileSync(path.join(ROOT, 'dist', 'cli.cjs'), 'latin1'))
+    const hash = loader.contentHash(fs.readFileSync(path.join(ROOT, 'dist', 'cli.cjs')))
     expect(fs.existsSync(path.join(ROOT, 'dist', loader.codeCacheFile(hash))), 'run npm run build').to.equal(true)
     const res = await runBin(['list', '--json', '--limit', '3'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
@@ -118,7 +118,7 @@ describe('start-up from the code cache', function () {
     expect(after.stdout.trim(), after.stderr).to.equal('No agent runs matcX.')
     // Compiled from the edited source, and this user's cache is kept under the new content's hash.
     const [file] = userCaches(api.box().home)
-    expect(path.basename(file)).to.match(new RegExp(`^${loader.contentHash(fs.readFileSync(bundle, 'latin1'))}-`))
+    expect(path.basename(file)).to.match(new RegExp(`^${loader.contentHash(fs.readFileSync(bundle))}-`))
   })
 
   describe("oclif's plugins, loaded only for their own commands", () => {
