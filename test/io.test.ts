@@ -40,8 +40,11 @@ describe('the IO seam', () => {
     expect(help.code).to.equal(0)
     expect(help.stdout).to.contain('USAGE')
     const unknown = await runCli(['frobnicate'], {env})
-    expect(unknown.code).to.equal(127)
-    expect(unknown.stderr).to.contain('frobnicate is not a codegenapi command')
+    expect(unknown.code).to.equal(2)
+    expect(unknown.stderr).to.contain('"frobnicate" is not a codegenapi command')
+    const helpCommand = await runCli(['help', 'config'], {env}) // plugin-help's command
+    expect(helpCommand.code, helpCommand.stderr).to.equal(0)
+    expect(helpCommand.stdout).to.contain('config set')
   })
 
   it('stdin is the input the test gave', async () => {

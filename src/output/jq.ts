@@ -11,6 +11,8 @@ type JqWasm = {raw(data: string | object, filter: string, flags?: string[]): Pro
 export async function applyJq(value: unknown, expression: string): Promise<string> {
   // A plain require keeps the WebAssembly module out of the CLI bundle and its code cache.
   const jq = createRequire(import.meta.url)('jq-wasm') as JqWasm
+  // jq-wasm's runtime sets process.exitCode to jq's own exit status: the command's exit code is ours to set.
+  const exitCode = process.exitCode
   try {
     // -r: strings print without quotes, as `gh --jq` does.
     return await jq.raw(JSON.stringify(value ?? null), expression, ['-r'])
@@ -19,6 +21,8 @@ export async function applyJq(value: unknown, expression: string): Promise<strin
     if (/compile error|syntax error/.test(message))
       throw usageError(`--jq: ${firstLines(message)}`, 'See https://jqlang.org/manual/ for the syntax.')
     throw new CodegenError('api', `--jq: ${firstLines(message)}`)
+  } finally {
+    process.exitCode = exitCode
   }
 }
 

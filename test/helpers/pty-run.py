@@ -33,19 +33,12 @@ def read_some(timeout):
     return True
 
 alive = True
-def line_mode():
-    try:
-        return bool(termios.tcgetattr(fd)[3] & termios.ICANON)
-    except termios.error:
-        return False
-
 while alive and time.time() < deadline:
-    # The prompt is out; type once the program has taken the terminal out of line mode (hidden
-    # input, readline), as a person's keys would arrive: typed earlier, the terminal would echo them.
-    if steps and steps[0][0].encode() in output and not line_mode():
+    if steps and steps[0][0].encode() in output:
+        time.sleep(0.05)
         os.write(fd, steps.pop(0)[1].encode())
         continue
-    alive = read_some(0.01 if steps and steps[0][0].encode() in output else 0.1)
+    alive = read_some(0.1)
 
 _, status = os.waitpid(pid, 0)
 code = os.waitstatus_to_exitcode(status)
