@@ -29,7 +29,7 @@ build_copy() {
   local dir=$TMP/$1
   shift
   mkdir -p "$dir"
-  git ls-files -z -co --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+  git ls-files -z -co --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && [ "$f" != node_modules ] && printf '%s\0' "$f"; done |
     tar --null -T - -cf - | tar -xf - -C "$dir"
   ln -s "$ROOT/node_modules" "$dir/node_modules"
   (cd "$dir" && "$@" > /dev/null)
