@@ -36,6 +36,7 @@ build_copy() {
 }
 
 instructions() { # COPY
+  cd "$TMP/home" # a neutral directory, as bench/run.ts runs commands: no project config above it
   rm -rf "$TMP/home/.cache"
   # Where the build's cache does not serve, the first run writes the user's: measure the run after it.
   "${RUN_ENV[@]}" node "$1/bin/run.js" list --json --limit 20 > /dev/null
