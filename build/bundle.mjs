@@ -104,6 +104,7 @@ export async function bundleCli({plain = false, skip = new Set()} = {}) {
   }
   // ASCII, so bin/load-cli.cjs can read it as latin1. esbuild escapes non-ASCII text except inside
   // regular expressions (ansi-regex has a raw U+009B), where a \u escape means the same.
+  // eslint-disable-next-line no-control-regex -- the range starts at NUL on purpose: everything outside ASCII
   const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
   // The first line says how it was built. (The code cache is keyed to a hash of the whole file, taken
   // by bin/load-cli.cjs as it loads it: an edited bundle never runs old code.)

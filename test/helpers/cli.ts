@@ -140,7 +140,6 @@ export function runBin(args: string[], opts: BinOptions): Promise<CliResult> {
   })
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read fields of parsed output freely; the default is theirs to narrow
 export function parseJson<T = any>(result: CliResult): T {
   try {
     return JSON.parse(result.stdout) as T

@@ -151,11 +151,11 @@ export function installInProcessGuards(): void {
   }
 
   const realExit = process.exit.bind(process)
-  process.exit = ((code?: number) => {
+  process.exit = (code?: number) => {
     if (inProcessRun()) {
       record(`process.exit(${code ?? ''})`, ourCaller() ?? 'a dependency')
       throw new Error('process.exit() in an in-process run: a command must leave by returning, with io.exitCode set')
     }
     return realExit(code)
-  })
+  }
 }
