@@ -9,7 +9,7 @@ export function packageVersion(): string {
   if (cached) return cached
   if (typeof __CODEGENAPI_VERSION__ === 'string') return (cached = __CODEGENAPI_VERSION__)
   try {
-    cached = JSON.parse(fs.readFileSync(packageFile('package.json'), 'utf8')).version as string
+    cached = (JSON.parse(fs.readFileSync(packageFile('package.json'), 'utf8')) as {version: string}).version
   } catch {
     cached = '0.0.0'
   }

@@ -655,11 +655,11 @@ describe('fake API: introspection and options', () => {
       expect(a.users).to.have.length(5)
       expect(a.repos.map((r) => r.full_name)).to.include('Zeeeepa/codegen.py')
       const h = {authorization: 'Bearer tok'}
-      const last = (await (await fetch(`${a.url}/v1/organizations/7/agent/runs?skip=9950&limit=100`, {headers: h})).json()) as any
+      const last = await (await fetch(`${a.url}/v1/organizations/7/agent/runs?skip=9950&limit=100`, {headers: h})).json()
       expect(last).to.deep.include({total: 10_000, page: 100, size: 100, pages: 100})
       expect(last.items).to.have.length(50)
       expect(last.items.at(-1).id).to.equal(7001)
-      const orgs = (await (await fetch(`${a.url}/v1/organizations`, {headers: h})).json()) as any
+      const orgs = await (await fetch(`${a.url}/v1/organizations`, {headers: h})).json()
       expect(orgs.items.map((o: any) => o.id)).to.deep.equal([7])
       expect((await fetch(`${a.url}/v1/organizations/42/repos`, {headers: h})).status).to.equal(403)
       expect(a.contractViolations).to.deep.equal([])
@@ -689,9 +689,9 @@ describe('fake API: introspection and options', () => {
       })
       const info = JSON.parse(line)
       expect(info).to.include({token: 'test-token-9f8e7d6c5b4a', orgId: 42})
-      const res = (await (
+      const res = await (
         await fetch(`${info.url}/v1/organizations/42/agent/runs?limit=1`, {headers: {authorization: `Bearer ${info.token}`}})
-      ).json()) as any
+      ).json()
       expect(res.total).to.equal(100)
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
       child.kill('SIGTERM')

@@ -17,7 +17,7 @@ export async function openUrl(url: string, io: Pick<CommandIO, 'env' | 'stdout'>
           : [undefined, []]
   if (!cmd) return false
   return new Promise((resolve) => {
-    const child = spawn(cmd, args as string[], {stdio: 'ignore', detached: true})
+    const child = spawn(cmd, args, {stdio: 'ignore', detached: true})
     child.on('error', () => resolve(false))
     child.on('spawn', () => {
       child.unref()

@@ -3,7 +3,7 @@ import {runCli, runOnTty} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
 // Anything that could retitle the window, write the clipboard (OSC 52) or move the cursor.
-// eslint-disable-next-line no-control-regex
+
 const ESC = /[\u001b\u0007\u009b]/
 
 describe('text from the API is sanitised on every path to a terminal (F-58)', () => {
@@ -48,7 +48,7 @@ describe('text from the API is sanitised on every path to a terminal (F-58)', ()
         .split(/\r?\n/)
         .filter((l) => l.includes('0K'))
         .at(-1) ?? ''
-    // eslint-disable-next-line no-control-regex
+
     const shown = last.slice(last.lastIndexOf('\u001b[0K') + 4).replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
     expect(shown).to.equal('Agent run 7060 keeps running: codegenapi watch 7060')
   })

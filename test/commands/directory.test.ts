@@ -78,44 +78,38 @@ describe('errors and exit codes', () => {
   })
 
   it('402: the plan limit exits 5', async () => {
-    api
-      .fake()
-      .inject({
-        method: 'POST',
-        path: /\/agent\/run$/,
-        status: 402,
-        body: {message: 'Alloted agent runs for the current billing plan have been reached.', status_code: 402},
-      })
+    api.fake().inject({
+      method: 'POST',
+      path: /\/agent\/run$/,
+      status: 402,
+      body: {message: 'Alloted agent runs for the current billing plan have been reached.', status_code: 402},
+    })
     const res = await runCli(['new', '--query', 'q'], {env: api.env()})
     expect(res.code).to.equal(5)
     expect(res.stderr).to.contain('billing plan')
   })
 
   it('422: FastAPI validation details are shown readably', async () => {
-    api
-      .fake()
-      .inject({
-        method: 'GET',
-        path: /\/agent\/runs$/,
-        status: 422,
-        body: {detail: [{loc: ['query', 'limit'], msg: 'Input should be less than or equal to 100', type: 'less_than_equal'}]},
-      })
+    api.fake().inject({
+      method: 'GET',
+      path: /\/agent\/runs$/,
+      status: 422,
+      body: {detail: [{loc: ['query', 'limit'], msg: 'Input should be less than or equal to 100', type: 'less_than_equal'}]},
+    })
     const res = await runCli(['list'], {env: api.env()})
     expect(res.code).to.equal(1)
     expect(res.stderr).to.contain('limit: Input should be less than or equal to 100')
   })
 
   it('429 after every retry exits 5', async () => {
-    api
-      .fake()
-      .inject({
-        method: 'GET',
-        path: /\/organizations$/,
-        status: 429,
-        headers: {'retry-after': '0'},
-        body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429},
-        times: 10,
-      })
+    api.fake().inject({
+      method: 'GET',
+      path: /\/organizations$/,
+      status: 429,
+      headers: {'retry-after': '0'},
+      body: {message: 'Rate limit exceeded. Please try again later.', status_code: 429},
+      times: 10,
+    })
     const res = await runCli(['orgs'], {env: api.env()})
     expect(res.code).to.equal(5)
     expect(res.stderr).to.contain('Rate limit')

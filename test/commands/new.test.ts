@@ -20,11 +20,11 @@ describe('new', () => {
     expect(run.status).to.equal('ACTIVE')
     expect(run.web_url).to.be.a('string')
     const [post] = creates()
-    const repo = (await (
+    const repo = await (
       await fetch(`${api.fake().url}/v1/organizations/${api.fake().orgId}/repos?limit=100&skip=100`, {
         headers: {authorization: `Bearer ${api.fake().token}`},
       })
-    ).json()) as any
+    ).json()
     const all = [...api.fake().requests]
     expect(all.some((r) => r.path.endsWith('/repos'))).to.equal(true)
     expect(post.body.repo_id).to.be.a('number')

@@ -232,7 +232,7 @@ describe('logs', () => {
     expect(logCalls()[0].path).to.equal(`/v1/alpha/organizations/${api.fake().orgId}/agent/run/${run.id}/logs`)
     const lines = res.stdout.trimEnd().split('\n')
     expect(lines.length).to.be.within(1, 5)
-    expect(lines[0]).to.match(/^\d\d:\d\d:\d\d  \S+/)
+    expect(lines[0]).to.match(/^\d\d:\d\d:\d\d {2}\S+/)
   })
 
   it('pages past 100 entries, honours --skip and --reverse, and gives JSON', async () => {

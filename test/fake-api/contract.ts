@@ -10,7 +10,6 @@ const Ajv2020 = Ajv2020Module.default
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const SPEC_PATH = path.resolve(PROJECT_ROOT, 'contract/codegen-openapi.json')
 const SPEC_ID = 'https://codegen.test/codegen-openapi.json'
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
 
 type Json = Record<string, any>
 

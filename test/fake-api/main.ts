@@ -39,5 +39,5 @@ const stop = async () => {
   if (fake.contractViolations.length) process.stderr.write(`contract violations:\n${fake.contractViolations.join('\n')}\n`)
   process.exit(0)
 }
-process.on('SIGTERM', stop)
-process.on('SIGINT', stop)
+process.on('SIGTERM', () => void stop())
+process.on('SIGINT', () => void stop())

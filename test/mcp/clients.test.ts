@@ -28,7 +28,7 @@ async function startHttp(env: NodeJS.ProcessEnv): Promise<Server> {
   let stderr = ''
   const exited = new Promise<void>((resolve) => proc.once('close', () => resolve()))
   const url = await new Promise<string>((resolve, reject) => {
-    proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d
       const m = /listening on (http:\/\/\S+)/.exec(stderr)
       if (m) resolve(m[1])
@@ -96,16 +96,16 @@ for (const transport of ['stdio', 'http'] as const) {
           expect(tools[name].execute, name).to.be.a('function')
         }
         const options = {toolCallId: 'call-1', messages: []}
-        const me = (await tools.codegenapi_get_current_user.execute!({}, options)) as {structuredContent: {id: number}; isError?: boolean}
+        const me = (await tools.codegenapi_get_current_user.execute({}, options)) as {structuredContent: {id: number}; isError?: boolean}
         expect(me.isError).to.not.equal(true)
         expect(me.structuredContent.id).to.equal(api.fake().userId)
 
-        const started = (await tools.codegenapi_new.execute!({query: 'ai sdk new', repo_id: 3001}, options)) as any
+        const started = (await tools.codegenapi_new.execute({query: 'ai sdk new', repo_id: 3001}, options)) as any
         expect(started.isError, JSON.stringify(started.content)).to.not.equal(true)
         expect(started.structuredContent).to.include({status: 'ACTIVE', watching: true})
         expect(createdWith(api, 'ai sdk new')).to.have.length(1)
 
-        const ran = (await tools.codegenapi_run.execute!({query: 'ai sdk run', repo_id: 3001}, options)) as any
+        const ran = (await tools.codegenapi_run.execute({query: 'ai sdk run', repo_id: 3001}, options)) as any
         expect(ran.isError, JSON.stringify(ran.content)).to.not.equal(true)
         expect(ran.structuredContent).to.include({status: 'COMPLETE', finished: true})
         expect(createdWith(api, 'ai sdk run')).to.have.length(1)

@@ -26,10 +26,10 @@ async function startHttp(env: NodeJS.ProcessEnv, args: string[] = []): Promise<H
   })
   let stderr = ''
   let stdout = ''
-  proc.stdout!.on('data', (d) => (stdout += d))
+  proc.stdout.on('data', (d) => (stdout += d))
   const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)))
   const url = await new Promise<string>((resolve, reject) => {
-    proc.stderr!.on('data', (d) => {
+    proc.stderr.on('data', (d) => {
       stderr += d
       const m = /listening on (http:\/\/\S+)/.exec(stderr)
       if (m) resolve(m[1])

@@ -33,6 +33,7 @@ class StubApi {
   }
 
   context(): ServiceContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the stub client's methods record their calls on this StubApi
     const api = this
     return {
       config: {baseUrl: 'http://stub', sources: {} as never, userFile: '', warnings: []},

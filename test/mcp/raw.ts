@@ -38,8 +38,8 @@ export async function startRaw(
   let buffered = ''
   const messages: any[] = []
   const waiting = new Set<{match: (m: any) => boolean; resolve: (m: any) => void}>()
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-  proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  proc.stdout.setEncoding('utf8').on('data', (d: string) => {
     stdout += d
     buffered += d
     let nl
@@ -60,7 +60,7 @@ export async function startRaw(
   const session: RawSession = {
     proc,
     messages,
-    send: (m) => proc.stdin!.write((typeof m === 'string' ? m : JSON.stringify(m)) + '\n'),
+    send: (m) => proc.stdin.write((typeof m === 'string' ? m : JSON.stringify(m)) + '\n'),
     next(match) {
       const found = messages.find(match)
       if (found) return Promise.resolve(found)
@@ -71,7 +71,7 @@ export async function startRaw(
     stderr: () => stderr,
     async close() {
       open.delete(session)
-      proc.stdin!.end()
+      proc.stdin.end()
       const timer = setTimeout(() => proc.kill('SIGKILL'), 5000)
       await exited
       clearTimeout(timer)

@@ -593,7 +593,7 @@ describe('mcp serve', function () {
         }
       }
       const result = messages.find((m) => m.type === 'result')
-      expect(result, JSON.stringify(messages.map((m) => (m.type === 'error' ? m.error.message : m.type)))).to.exist
+      expect(result, JSON.stringify(messages.map((m) => (m.type === 'error' ? m.error.message : m.type)))).to.not.equal(undefined)
       expect(result.result.structuredContent).to.include({status: 'COMPLETE', result: 'Docs written'})
       expect(textOf(result.result)).to.include('is COMPLETE')
       expect(messages[0].type).to.equal('taskCreated')

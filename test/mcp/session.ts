@@ -50,11 +50,11 @@ export async function startMcp(
   const notifications: Notification[] = []
   const waiting = new Set<{match: (n: Notification) => boolean; resolve: (n: Notification) => void}>()
   client.fallbackNotificationHandler = async (n) => {
-    notifications.push(n as Notification)
+    notifications.push(n)
     for (const w of [...waiting]) {
-      if (w.match(n as Notification)) {
+      if (w.match(n)) {
         waiting.delete(w)
-        w.resolve(n as Notification)
+        w.resolve(n)
       }
     }
   }
@@ -75,7 +75,7 @@ export async function startMcp(
     await client.connect(transport)
   } catch (error) {
     if (proc && proc.exitCode === null) proc.kill('SIGKILL')
-    throw new Error(`The MCP server did not start: ${(error as Error).message}\nstderr:\n${stderr}`)
+    throw new Error(`The MCP server did not start: ${(error as Error).message}\nstderr:\n${stderr}`, {cause: error})
   }
   const session: McpSession = {
     client,

@@ -41,7 +41,7 @@ describe('terminal output', () => {
         record({
           id: 10042,
           status: 'COMPLETE\u001b]2;T\u0007',
-          prs: [{id: 1, url: 'https://github.com/acme/api/pull/12'} as RunRecord['prs'][0]],
+          prs: [{id: 1, url: 'https://github.com/acme/api/pull/12'}],
         }),
       ],
       {color: false},

@@ -48,7 +48,7 @@ export const getAgentRunLogsTool = tool({
     )
     const head = `Agent run ${agent_run_id} (${data.status}): entries ${logs.length ? `${skip + 1}-${skip + logs.length}` : 'none'}${total !== undefined ? ` of ${total}` : ''}.`
     return {
-      data: JSON.parse(JSON.stringify(data)),
+      data: JSON.parse(JSON.stringify(data)) as typeof data,
       text: [head, ...lines, ...(more ? [`More: skip=${skip + logs.length}.`] : [])].join('\n'),
     }
   },
