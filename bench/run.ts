@@ -2,6 +2,10 @@
 // in-repo fake API on 127.0.0.1, printed as a table. Ratios are the targets; absolute times vary.
 //   npm run bench               full run (about 4 minutes)
 //   npm run bench -- --quick    a short smoke form (fewer repetitions, a shorter watch)
+//   npm run bench -- --node 24 --startup-only
+//                               the start-up rows on another Node (the npm registry's `node` package,
+//                               through npx), each as a ratio to that Node's own `node -e 0`
+import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -12,6 +16,12 @@ import {startFakeApi, type FakeApi} from '../test/fake-api/server.js'
 import {BIN, ROOT, medianWalls, peakRssMiB, percentile, sandboxEnv, timed} from './lib.js'
 
 const quick = process.argv.includes('--quick')
+const startupOnly = process.argv.includes('--startup-only')
+const nodeVersion = process.argv.includes('--node') ? process.argv[process.argv.indexOf('--node') + 1] : undefined
+/** The Node that runs the CLI and the baselines: this one, or `--node N` from the npm registry. */
+const NODE = nodeVersion
+  ? execFileSync('npx', ['-y', '-p', `node@${nodeVersion}`, 'node', '-p', 'process.execPath'], {encoding: 'utf8'}).trim()
+  : process.execPath
 const REPS = quick ? 3 : 10
 const WATCH_RUNS = quick ? 30 : 300
 const WATCH_SPAN_MS = quick ? 15_000 : 120_000
@@ -53,7 +63,7 @@ function apiEnv(fake: FakeApi, extra: Record<string, string> = {}) {
 async function startup(fake: FakeApi) {
   say('start-up: --version, --help, list --json --limit 20')
   const env = apiEnv(fake)
-  const node = process.execPath
+  const node = NODE
   const [base, version, help, list] = await medianWalls(
     [
       {cmd: node, args: ['-e', '0']},
@@ -90,13 +100,13 @@ async function mcpStartup(fake: FakeApi) {
   const bare: number[] = []
   let toolCount = 0
   // Interleaved, after one warm-up of each, so both see the same machine state.
-  await spawnToToolsList(process.execPath, [BIN, 'mcp', 'serve'], env)
+  await spawnToToolsList(NODE, [BIN, 'mcp', 'serve'], env)
   for (let i = 0; i < REPS; i++) {
-    const r = await spawnToToolsList(process.execPath, [BIN, 'mcp', 'serve'], env)
+    const r = await spawnToToolsList(NODE, [BIN, 'mcp', 'serve'], env)
     toolCount = r.tools
     ours.push(r.ms)
-    if (i === 0) await spawnToToolsList(process.execPath, [path.join(ROOT, 'bench', 'bare-server.mjs'), String(toolCount)], env)
-    bare.push((await spawnToToolsList(process.execPath, [path.join(ROOT, 'bench', 'bare-server.mjs'), String(toolCount)], env)).ms)
+    if (i === 0) await spawnToToolsList(NODE, [path.join(ROOT, 'bench', 'bare-server.mjs'), String(toolCount)], env)
+    bare.push((await spawnToToolsList(NODE, [path.join(ROOT, 'bench', 'bare-server.mjs'), String(toolCount)], env)).ms)
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
   ratioRow(`\`mcp serve\` spawn to tools/list (${toolCount} tools)`, med(ours), med(bare), 1.3)
@@ -228,7 +238,7 @@ function printTable() {
   const out = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...data.map(line)]
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
   process.stdout.write(
-    `\nnode ${process.version}, ${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}${quick ? ' (quick)' : ''}\n\n${out.join('\n')}\n`,
+    `\nnode ${nodeVersion ? execFileSync(NODE, ['--version'], {encoding: 'utf8'}).trim() : process.version}, ${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}${quick ? ' (quick)' : ''}\n\n${out.join('\n')}\n`,
   )
 }
 
@@ -239,8 +249,10 @@ try {
 } finally {
   await fake.close()
 }
-await listRequests()
-await watchMany()
-await watchRss()
+if (!startupOnly) {
+  await listRequests()
+  await watchMany()
+  await watchRss()
+}
 printTable()
 process.exitCode = rows.every((r) => r.ok) ? 0 : 1

@@ -1,6 +1,6 @@
 // Patches of dependencies for start-up time, applied by esbuild while it bundles (build/bundle.mjs):
 // the installed packages are never modified. Each has a name; build/README.md says what each gains
-// (measured in BENCHMARKS.md) and how to review them when oclif, got or lilconfig are upgraded.
+// (measured in BENCHMARKS.md) and how to review them when oclif or got are upgraded.
 // `npm run build:plain` applies none of them.
 import fs from 'node:fs'
 
@@ -47,7 +47,10 @@ export const lazyFsPromises = {
 }
 
 // Small source patches of dependencies, each for start-up time or for the code cache; the build fails
-// if a patch no longer applies, so an upgrade cannot drop one silently.
+// if a patch no longer applies, so an upgrade cannot drop one silently. Each one here saves more than
+// the run-to-run noise of a `list --json` run (about 2% of its instructions; bench/patch-gains.sh). Seven
+// that did not were dropped in the round of issue 12 (BENCHMARKS.md): oclif's Node version check, the
+// is-wsl shortcut, lazy perf_hooks, child_process, minimatch and readline, lilconfig's lazy readFile.
 export const PATCHES = [
   {
     name: 'import-through-loader',
@@ -56,14 +59,6 @@ export const PATCHES = [
     file: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/,
     from: 'await import(',
     to: "await globalThis[Symbol.for('codegenapi.import')](",
-  },
-  {
-    name: 'no-node-version-check',
-    // oclif checks the Node version against the engines of the package.json it finds beside its own
-    // code: in our bundle that is ours, which npm already enforces. Reading it and semver: ~3 ms.
-    file: /@oclif[\\/]core[\\/]lib[\\/]index\.js$/,
-    from: '\ncheckNodeVersion();',
-    to: '\n',
   },
   {
     name: 'ascii-sort',
@@ -81,28 +76,8 @@ export const PATCHES = [
     from: "const contents = await (0, promises_1.readFile)(path, 'utf8');",
     to: "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
   },
-  // Built-ins and packages oclif requires at load time only for what our commands never do (performance
-  // marks, Windows shells, plugin patterns): loaded on first use instead (~4 ms of every run).
-  {
-    name: 'is-wsl',
-    // oclif asks wsl-utils whether this is WSL; wsl-utils also loads child_process and PowerShell helpers
-    // for Windows paths. It takes the answer from is-wsl, which reads only /proc/version.
-    file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/,
-    from: "return (await import('wsl-utils')).isWsl ? 'wsl'",
-    to: "return (await import('is-wsl')).default ? 'wsl'",
-  },
-  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]performance\.js$/, 'node_perf_hooks_1', 'node:perf_hooks'),
-  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/, 'node_child_process_1', 'node:child_process'),
+  // oclif requires tinyglobby (for plugin command patterns our explicit command table never uses) at load time.
   lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, 'tinyglobby_1', 'tinyglobby'),
-  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/, 'minimatch_1', 'minimatch'),
-  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]parser[\\/]parse\.js$/, 'node_readline_1', 'node:readline'),
-  {
-    name: 'lilconfig-lazy-read',
-    // lilconfig (oclif's package.json reader) takes fs.promises.readFile at load time: see lazyFsPromises.
-    file: /lilconfig[\\/]src[\\/]index\.js$/,
-    from: 'const fsReadFileAsync = fs.promises.readFile;',
-    to: 'const fsReadFileAsync = (...args) => fs.promises.readFile(...args);',
-  },
   {
     name: 'lazy-list-format',
     // got's type checker builds two Intl.ListFormat at load time (ICU start-up, ~5 ms) for assertion
@@ -126,7 +101,7 @@ function lazyRequire(file, name, module) {
 
 /**
  * The esbuild plugin that applies PATCHES (except those named in `skip`). The build fails if a patch
- * no longer applies, so an upgrade of oclif, got or lilconfig cannot drop one silently.
+ * no longer applies, so an upgrade of oclif or got cannot drop one silently.
  */
 export function dependencyPatches(skip = new Set()) {
   const active = PATCHES.filter((p) => !skip.has(p.name))
