@@ -4,7 +4,7 @@
 import {build} from 'esbuild'
 import fs from 'node:fs'
 import path from 'node:path'
-import {dependencyPatches, lazyFsPromises, unusedGotFeatures} from './patches.mjs'
+import {dependencyPatches, unusedGotFeatures} from './patches.mjs'
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 export const DIST = path.join(ROOT, 'dist')
@@ -75,11 +75,7 @@ export async function bundleCli({plain = false, skip = new Set()} = {}) {
         '\n',
       ),
     },
-    plugins: [
-      ...(use('unused-got-features') ? [unusedGotFeatures] : []),
-      ...(use('lazy-fs-promises') ? [lazyFsPromises] : []),
-      ...(plain ? [] : [dependencyPatches(skip)]),
-    ],
+    plugins: [...(use('unused-got-features') ? [unusedGotFeatures] : []), ...(plain ? [] : [dependencyPatches(skip)])],
     metafile: true,
     // Less source to read and keep in memory; names stay (oclif and our errors go by class names).
     // CODEGENAPI_BUILD_READABLE=1 keeps the layout, with each module's path above it, for profiling.

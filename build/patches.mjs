@@ -22,35 +22,12 @@ export const unusedGotFeatures = {
   },
 }
 
-// Node's fs/promises also loads readline, directory and file-watcher internals (~2 ms of every run),
-// while a CLI run reads its few small files in place. In the CLI bundle, oclif, cosmiconfig and our
-// services get fs.promises when they first use it.
-export const lazyFsPromises = {
-  name: 'lazy-fs-promises',
-  setup(b) {
-    b.onResolve({filter: /^(node:)?fs\/promises$/}, () => ({path: 'fs/promises', namespace: 'lazy-builtin'}))
-    b.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, () => ({
-      contents: [
-        "const fs = require('node:fs')",
-        'const own = (key) => Reflect.getOwnPropertyDescriptor(fs.promises, key)',
-        'module.exports = new Proxy({}, {',
-        // __importDefault asks for __esModule at require time: that alone must not load the module.
-        "  get: (_, key) => (key === '__esModule' ? undefined : fs.promises[key]),",
-        '  has: (_, key) => key in fs.promises,',
-        '  ownKeys: () => Reflect.ownKeys(fs.promises),',
-        '  getOwnPropertyDescriptor: (_, key) => (own(key) ? {...own(key), configurable: true} : undefined),',
-        '})',
-      ].join('\n'),
-      loader: 'js',
-    }))
-  },
-}
-
 // Small source patches of dependencies, each for start-up time or for the code cache; the build fails
 // if a patch no longer applies, so an upgrade cannot drop one silently. Each one here saves more than
-// the run-to-run noise of a `list --json` run (about 2% of its instructions; bench/patch-gains.sh). Seven
+// the run-to-run noise of a `list --json` run (about 2% of its instructions; bench/patch-gains.sh). Eight
 // that did not were dropped in the round of issue 12 (BENCHMARKS.md): oclif's Node version check, the
-// is-wsl shortcut, lazy perf_hooks, child_process, minimatch and readline, lilconfig's lazy readFile.
+// is-wsl shortcut, lazy perf_hooks, child_process, minimatch and readline, lilconfig's lazy readFile; and, in the
+// bundle, a lazy fs/promises.
 export const PATCHES = [
   {
     name: 'import-through-loader',
