@@ -159,7 +159,7 @@ export const repoIdOf = (run: AgentRun): number | undefined => validId(metadataO
 /** OWNER/NAME and number of a pull request URL on GitHub. */
 export function prRef(url: string | null | undefined): {repo: string; number: number} | undefined {
   const m = typeof url === 'string' ? PR_REPO.exec(url) : null
-  // An owner or name of dots only is no GitHub repository (the same rule as services/run-prs.ts).
+  // An owner or name of dots only is no GitHub repository. checkout and diff build git remotes from this.
   if (!m || /^\.+$/.test(m[1]) || /^\.+$/.test(m[2])) return undefined
   return {repo: `${m[1]}/${m[2].replace(/\.git$/, '')}`, number: Number(m[3])}
 }

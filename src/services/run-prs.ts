@@ -3,6 +3,7 @@
 // fetches from is built from them, never taken as given.
 import {CodegenError} from '../api/errors.js'
 import type {AgentRun} from '../api/schemas.js'
+import {prRef} from '../domain/run.js'
 import {oneLine} from '../output/sanitize.js'
 import type {GitHubRepo} from './git-repo.js'
 
@@ -15,16 +16,15 @@ export interface RunPr {
   url: string
 }
 
-const PR_URL = /^https:\/\/(?:www\.)?github\.com\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/pull\/(\d+)\/?(?:[?#].*)?$/i
-
 export function runPrs(run: AgentRun): RunPr[] {
   const out: RunPr[] = []
   for (const pr of run.github_pull_requests ?? []) {
-    const m = pr.url ? PR_URL.exec(pr.url) : null
-    if (!m || /^\.+$/.test(m[1]) || /^\.+$/.test(m[2])) continue
+    const ref = prRef(pr.url)
+    if (!ref) continue
+    const [owner, name] = ref.repo.split('/')
     out.push({
-      number: Number(m[3]),
-      repo: {owner: m[1], name: m[2].replace(/\.git$/, '')},
+      number: ref.number,
+      repo: {owner, name},
       headBranch: pr.head_branch_name ?? undefined,
       title: pr.title ?? undefined,
       url: pr.url!,
