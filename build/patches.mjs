@@ -24,10 +24,9 @@ export const unusedGotFeatures = {
 
 // Small source patches of dependencies, each for start-up time or for the code cache; the build fails
 // if a patch no longer applies, so an upgrade cannot drop one silently. Each one here saves more than
-// the run-to-run noise of a `list --json` run (about 2% of its instructions; bench/patch-gains.sh). Eight
-// that did not were dropped in the round of issue 12 (BENCHMARKS.md): oclif's Node version check, the
-// is-wsl shortcut, lazy perf_hooks, child_process, minimatch and readline, lilconfig's lazy readFile; and, in the
-// bundle, a lazy fs/promises.
+// the noise of bench/patch-gains.sh (about 1% of a `list --json` run's instructions). Four that did
+// not were dropped in the round of issue 12 (BENCHMARKS.md): lazy perf_hooks and minimatch, lilconfig's
+// lazy readFile and, in the bundle, a lazy fs/promises.
 export const PATCHES = [
   {
     name: 'import-through-loader',
@@ -36,6 +35,14 @@ export const PATCHES = [
     file: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/,
     from: 'await import(',
     to: "await globalThis[Symbol.for('codegenapi.import')](",
+  },
+  {
+    name: 'no-node-version-check',
+    // oclif checks the Node version against the engines of the package.json it finds beside its own
+    // code: in our bundle that is ours, which npm already enforces.
+    file: /@oclif[\\/]core[\\/]lib[\\/]index\.js$/,
+    from: '\ncheckNodeVersion();',
+    to: '\n',
   },
   {
     name: 'ascii-sort',
@@ -53,8 +60,19 @@ export const PATCHES = [
     from: "const contents = await (0, promises_1.readFile)(path, 'utf8');",
     to: "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
   },
-  // oclif requires tinyglobby (for plugin command patterns our explicit command table never uses) at load time.
+  {
+    name: 'is-wsl',
+    // oclif asks wsl-utils whether this is WSL; wsl-utils also loads child_process and PowerShell helpers
+    // for Windows paths. It takes the answer from is-wsl, which reads only /proc/version.
+    file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/,
+    from: "return (await import('wsl-utils')).isWsl ? 'wsl'",
+    to: "return (await import('is-wsl')).default ? 'wsl'",
+  },
+  // Built-ins and packages oclif requires at load time only for what our commands never do (Windows
+  // shells, plugin patterns, interactive prompts): loaded on first use instead.
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/, 'node_child_process_1', 'node:child_process'),
   lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, 'tinyglobby_1', 'tinyglobby'),
+  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]parser[\\/]parse\.js$/, 'node_readline_1', 'node:readline'),
   {
     name: 'lazy-list-format',
     // got's type checker builds two Intl.ListFormat at load time (ICU start-up, ~5 ms) for assertion
