@@ -292,7 +292,7 @@ describe('fake API: endpoints', () => {
   })
 
   it('answers 501 for contract endpoints it does not implement, 404/405 for the rest', async () => {
-    expect((await api('/v1/organizations/42/integrations')).status).to.equal(501)
+    expect((await api('/v1/organizations/42/cli/rules')).status).to.equal(501)
     const nf = await api('/v2/nothing', {token: null})
     expect(nf.status).to.equal(404)
     expect(nf.json).to.deep.equal({detail: 'Not Found'})

@@ -1,12 +1,14 @@
 // Sliding-window limits per token and category, with the API's published numbers as defaults.
 import type {RateLimitConfig, RateLimitRule} from './types.js'
 
-export type RateCategory = 'standard' | 'create' | 'logs'
+export type RateCategory = 'standard' | 'create' | 'logs' | 'setup_commands' | 'pr_edit'
 
 export const PUBLISHED_LIMITS: Required<RateLimitConfig> = {
   standard: {limit: 60, windowMs: 30_000},
   create: {limit: 10, windowMs: 60_000},
   logs: {limit: 60, windowMs: 60_000},
+  setup_commands: {limit: 5, windowMs: 60_000},
+  pr_edit: {limit: 30, windowMs: 60_000},
 }
 
 export class RateLimiter {

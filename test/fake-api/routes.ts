@@ -2,6 +2,7 @@
 import {checkBody, Issues, last, type parseJsonBody} from './params.js'
 import type {RateCategory} from './rate-limit.js'
 import type {FakeState} from './state.js'
+import {REST_ROUTES} from './routes-rest.js'
 import type {AgentRun, FakeRun} from './types.js'
 
 export interface RequestContext {
@@ -21,7 +22,7 @@ export interface Reply {
 }
 
 export interface Route {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH'
   template: string
   category: RateCategory
   handle(ctx: RequestContext): Reply
@@ -231,4 +232,5 @@ export const ROUTES: Route[] = [
       })
     },
   },
+  ...REST_ROUTES,
 ]

@@ -6,6 +6,7 @@ import {findOperation, matchTemplates, validateRequestBody, validateResponse} fr
 import {parseJsonBody} from './params.js'
 import {RateLimiter} from './rate-limit.js'
 import {ROUTES, type Reply, type Route} from './routes.js'
+import {REST_ROUTES, restState} from './routes-rest.js'
 import {FakeState} from './state.js'
 import type {Fault, FakeApi, FakeApiOptions, RecordedRequest} from './types.js'
 
@@ -13,7 +14,11 @@ export type * from './types.js'
 export {validateRequestBody, validateResponse, validateSchema} from './contract.js'
 
 export const DEFAULT_TOKEN = 'test-token-9f8e7d6c5b4a'
-const BODY_CHECKED = new Set(['/v1/organizations/{org_id}/agent/run', '/v1/organizations/{org_id}/agent/run/resume'])
+const BODY_CHECKED = new Set([
+  '/v1/organizations/{org_id}/agent/run',
+  '/v1/organizations/{org_id}/agent/run/resume',
+  ...REST_ROUTES.filter((r) => r.method !== 'GET').map((r) => r.template),
+])
 const ROUTE_TEMPLATES = [...new Set(ROUTES.map((r) => r.template))]
 
 interface PendingFault extends Fault {
@@ -255,6 +260,9 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     },
     setRunStatus: (id, status, patch) => state.setRunStatus(id, status, patch),
     addRun: (partial, o) => state.addRun(partial, o?.live ?? false),
+    get rest() {
+      return restState(state)
+    },
     inject(fault) {
       faults.push({...fault, left: fault.times ?? 1})
     },

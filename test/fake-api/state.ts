@@ -46,6 +46,8 @@ export class FakeState {
   /** Repository chosen by repo_id at creation, for the PR a completed run opens. */
   private runRepo = new Map<number, string>()
   private rng!: Rng
+  /** State of endpoints kept in other modules (routes-rest.ts), cleared with the rest. */
+  readonly extras = new Map<string, unknown>()
   private now!: number
 
   constructor(
@@ -61,6 +63,7 @@ export class FakeState {
     this.logs.clear()
     this.live.clear()
     this.runRepo.clear()
+    this.extras.clear()
     this.rng = createRng(this.seedConfig.seed + 1)
   }
 

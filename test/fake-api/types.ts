@@ -1,5 +1,6 @@
 // Shapes shared by the fake API's modules. Wire types follow components.schemas of the contract.
 import type {IncomingHttpHeaders} from 'node:http'
+import type {RestState} from './routes-rest.js'
 
 export const SOURCE_TYPES = [
   'LOCAL',
@@ -98,6 +99,10 @@ export interface RateLimitConfig {
   create?: RateLimitRule
   /** GET /v1/alpha/.../agent/run/{id}/logs. Default 60 per 60 s. */
   logs?: RateLimitRule
+  /** POST .../setup-commands/generate. Default 5 per 60 s. */
+  setup_commands?: RateLimitRule
+  /** PATCH .../prs/{pr_id} (both forms). Default 30 per 60 s. */
+  pr_edit?: RateLimitRule
 }
 
 export interface FakeApiOptions {
@@ -206,6 +211,8 @@ export interface FakeApi {
   /** Adds a run (newest unless `created_at` says otherwise); `live` gives it the life cycle of a created run. */
   addRun(partial?: Partial<FakeRun> & {logs?: Partial<AgentRunLog>[]}, opts?: {live?: boolean}): FakeRun
   inject(fault: Fault): void
+  /** Bans, PR states, check-suite settings and OAuth providers of the endpoints in routes-rest.ts. */
+  readonly rest: RestState
   /** Clears requests, faults, violations and rate-limit windows, and restores the seed data. */
   reset(): void
   close(): Promise<void>
