@@ -57,8 +57,8 @@ export interface SendOptions {
   flight?: Flight
 }
 
-interface RequestSpec<T> {
-  method: 'GET' | 'POST'
+export interface RequestSpec<T> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH'
   path: string
   query?: Record<string, string | number | boolean | null | undefined>
   body?: unknown

@@ -1,11 +1,14 @@
 // The API's published limits (see contract/README.md). Every request in a process goes through one
 // limiter, so the CLI, the MCP tools and the run monitor together stay under them.
-export type Bucket = 'standard' | 'create' | 'logs'
+export type Bucket = 'standard' | 'create' | 'logs' | 'setup_commands' | 'pr_edit'
 
 export const API_LIMITS: Record<Bucket, {limit: number; windowMs: number}> = {
   standard: {limit: 60, windowMs: 30_000},
   create: {limit: 10, windowMs: 60_000},
   logs: {limit: 60, windowMs: 60_000},
+  // Limits the contract states on the operations themselves.
+  setup_commands: {limit: 5, windowMs: 60_000},
+  pr_edit: {limit: 30, windowMs: 60_000},
 }
 
 /** Why a wait was stopped: the signal's reason when it is an Error (an MCP deadline, Ctrl-C). */
