@@ -1,0 +1,66 @@
+import {expect} from 'chai'
+import fs from 'node:fs'
+import path from 'node:path'
+import {parseJson, runCli} from '../helpers/cli.js'
+import {useFakeApi} from '../helpers/fake.js'
+
+describe('setup-commands generate', () => {
+  const api = useFakeApi({runDurationMs: 400})
+  const posts = () => api.fake().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/setup-commands/generate'))
+
+  it('starts a setup-command agent on the repository and returns the run', async () => {
+    const res = await runCli(['setup-commands', 'generate', '--repo', 'zeeeepa/codegen.py', '--json'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    const run = parseJson(res)
+    const id = api.fake().repos.find((r) => r.full_name === 'Zeeeepa/codegen.py')!.id
+    expect(posts().map((r) => r.body)).to.deep.equal([{repo_id: id}])
+    expect(run).to.include({status: 'ACTIVE', source_type: 'SETUP_COMMANDS'})
+    expect(api.fake().getRun(run.id)!.source_type).to.equal('SETUP_COMMANDS')
+    expect(run.web_url).to.equal(api.fake().getRun(run.id)!.web_url)
+  })
+
+  it('sends the extra instructions, and --wait follows the run to the end', async () => {
+    const file = path.join(api.box().home, 'setup.md')
+    fs.writeFileSync(file, 'Use pnpm')
+    const res = await runCli(['setup-commands', 'generate', '--repo-id', String(api.fake().repos[1].id), '--prompt-file', file, '--wait'], {
+      env: api.env(),
+    })
+    expect(res.code, res.stderr).to.equal(0)
+    expect(posts()[0].body).to.deep.equal({repo_id: api.fake().repos[1].id, prompt: 'Use pnpm'})
+    expect(res.stdout).to.match(/Agent run \d+\s+COMPLETE/)
+  })
+
+  it('refuses a missing repository, both forms, or an empty prompt before anything is sent (exit 2)', async () => {
+    for (const args of [[], ['--repo', 'a/b', '--repo-id', '3'], ['--repo', 'not a repo'], ['--repo-id', '3', '--query', '  ']]) {
+      const res = await runCli(['setup-commands', 'generate', ...args], {env: api.env()})
+      expect(res.code, args.join(' ')).to.equal(2)
+    }
+    expect(api.fake().requests).to.have.length(0)
+  })
+
+  it('an unknown repository id is exit 4, nothing started', async () => {
+    const before = api.fake().runs.length
+    const res = await runCli(['setup-commands', 'generate', '--repo-id', '1'], {env: api.env()})
+    expect(res.code).to.equal(4)
+    expect(posts()).to.have.length(1)
+    expect(api.fake().runs).to.have.length(before)
+  })
+
+  it('a connection lost after sending: never retried, the outcome reported as unknown (exit 1)', async () => {
+    api.fake().inject({method: 'POST', path: /setup-commands\/generate$/, kind: 'reset-after'})
+    const res = await runCli(['setup-commands', 'generate', '--repo-id', String(api.fake().repos[0].id), '--json'], {env: api.env()})
+    expect(res.code).to.equal(1)
+    const {error} = parseJson(res)
+    expect(error.code).to.equal('maybe_created')
+    expect(error.message).to.contain('may have been created')
+    expect(error.hint).to.contain('--source-type SETUP_COMMANDS')
+    expect(posts()).to.have.length(1)
+  })
+
+  it('a 429 (the server did not act) is waited out and sent again: one run', async () => {
+    api.fake().inject({method: 'POST', path: /setup-commands\/generate$/, status: 429, headers: {'retry-after': '0'}})
+    const res = await runCli(['setup-commands', 'generate', '--repo-id', String(api.fake().repos[0].id), '--json'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(posts().map((r) => r.status)).to.deep.equal([429, 200])
+  })
+})
