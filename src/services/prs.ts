@@ -61,6 +61,6 @@ async function repoIdFromRun(ctx: ServiceContext, run: AgentRun, prId: number): 
   if (typeof m.repo_id === 'number') return m.repo_id
   if (typeof m.repo === 'string') return (await resolveRepo(ctx, m.repo)).id
   throw new CodegenError('not_found', `The repository of pull request ${prId} cannot be told from agent run ${run.id}.`, {
-    hint: 'Leave out --run: the pull request id alone is enough.',
+    hint: 'Without the run, the pull request id alone is enough.',
   })
 }

@@ -45,7 +45,7 @@ export async function startSetupCommands(
     if (isCodegenError(error) && error.kind === 'maybe_created') {
       throw new CodegenError('maybe_created', error.message, {
         endpoint: error.endpoint,
-        hint: 'Check before trying again: codegenapi list --source-type SETUP_COMMANDS --limit 5',
+        hint: 'Check the newest SETUP_COMMANDS runs before trying again (codegenapi list --source-type SETUP_COMMANDS --limit 5).',
       })
     }
     throw error

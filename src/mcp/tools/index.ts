@@ -14,6 +14,7 @@ import {waitForAgentRunTool} from './wait-for-agent-run.js'
 import {watchTool} from './watch.js'
 import {runTool} from './run.js'
 import {listReposTool} from './list-repos.js'
+import {REST_TOOLS} from './rest-tools.js'
 import {DEFAULT_TOOLSETS, TOOLSET_HELP, TOOLSET_NAMES, TOOLSETS, type ToolsetName} from './toolsets.js'
 
 // The registry: every tool, one file each, and the toolsets they belong to. src/mcp/sdk.ts registers
@@ -33,6 +34,7 @@ export const TOOLS: ToolDef[] = [
   waitForAgentRunTool,
   watchTool,
   listReposTool,
+  ...REST_TOOLS,
 ]
 
 /** Tools that can also run as MCP tasks (execution.taskSupport "optional"). */

@@ -1,4 +1,5 @@
-// The toolsets (names only, no imports: \`mcp serve --help\` reads them without loading the tools).
+// The toolsets (names only, no tool imports: \`mcp serve --help\` reads them without loading the tools).
+import {REST_TOOLSETS} from './rest-toolsets.js'
 
 /**
  * Toolsets, as github-mcp-server has them: a host passes every tool's name, description and schema to
@@ -23,6 +24,7 @@ export const TOOLSETS = {
   users: {description: 'users and organizations', tools: ['codegenapi_get_users', 'codegenapi_get_user', 'codegenapi_get_organizations']},
   watch: {description: 'the runs this server watches', tools: ['codegenapi_watch']},
   admin: {description: "codegenapi's configuration", tools: ['codegenapi_config']},
+  ...REST_TOOLSETS,
 } as const satisfies Record<string, {description: string; tools: string[]}>
 
 export type ToolsetName = keyof typeof TOOLSETS
