@@ -1,7 +1,7 @@
 import {CodegenError, usageError} from '../api/errors.js'
 import {editPrState} from '../api/rest.js'
 import {PR_STATES, type EditPrResponse, type PrState} from '../api/rest-schemas.js'
-import type {AgentRun} from '../api/schemas.js'
+import type {AgentRun, PullRequest} from '../api/schemas.js'
 import type {ServiceContext} from './context.js'
 import {resolveRepo} from './repos.js'
 import {getRun} from './runs.js'
@@ -19,7 +19,8 @@ export function parsePrState(input: string): PrState {
 }
 
 export interface SetPrStateRequest {
-  prId: number
+  /** Optional with `runId` when the run has one pull request. */
+  prId?: number
   state: string
   /** Take the repository from this run's pull request: the API's repo-scoped endpoint is used. */
   runId?: number
@@ -27,40 +28,57 @@ export interface SetPrStateRequest {
 
 export interface SetPrStateResult extends EditPrResponse {
   pr_id: number
-  /** The repository the request named (from --run), or null for the PR-only endpoint. */
+  /** The repository the request named (from the run), or null for the PR-only endpoint. */
   repo_id: number | null
   requested_state: PrState
 }
 
 export async function setPrState(ctx: ServiceContext, req: SetPrStateRequest, signal?: AbortSignal): Promise<SetPrStateResult> {
   const state = parsePrState(req.state)
+  if (req.prId === undefined && req.runId === undefined) throw usageError('Which pull request? Give its id, or the run that opened it.')
   const client = ctx.client()
   const orgId = ctx.orgId()
-  const repoId = req.runId === undefined ? undefined : await repoIdFromRun(ctx, await getRun(ctx, req.runId, signal), req.prId)
-  const answer = await editPrState(client, orgId, req.prId, state, repoId, signal)
+  let prId = req.prId
+  let repoId: number | undefined
+  if (req.runId !== undefined) {
+    const run = await getRun(ctx, req.runId, signal)
+    const pr = pullRequestOf(run, prId)
+    prId = pr.id
+    repoId = await repoIdOf(ctx, run, pr)
+  }
+  const answer = await editPrState(client, orgId, prId!, state, repoId, signal)
   if (!answer.success) {
-    throw new CodegenError('api', `Pull request ${req.prId} was not changed: ${answer.error ?? 'the API gave no reason'}.`, {
+    throw new CodegenError('api', `Pull request ${prId} was not changed: ${answer.error ?? 'the API gave no reason'}.`, {
       hint: answer.state ? `It is ${answer.state}.` : undefined,
     })
   }
-  return {...answer, pr_id: req.prId, repo_id: repoId ?? null, requested_state: state}
+  return {...answer, pr_id: prId!, repo_id: repoId ?? null, requested_state: state}
 }
 
-/** The repository of the run's pull request PR_ID: from the PR's GitHub URL, else the run's metadata. */
-async function repoIdFromRun(ctx: ServiceContext, run: AgentRun, prId: number): Promise<number> {
+/** The run's pull request `prId`, or its only one when no id is given. */
+function pullRequestOf(run: AgentRun, prId: number | undefined): PullRequest {
   const prs = run.github_pull_requests ?? []
-  const pr = prs.find((p) => p.id === prId)
-  if (!pr) {
-    throw new CodegenError('not_found', `Pull request ${prId} is not one of agent run ${run.id}'s.`, {
-      hint: prs.length ? `Its pull requests: ${prs.map((p) => `${p.id} (${p.url ?? p.title ?? 'no URL'})`).join(', ')}.` : 'It has none.',
+  const list = () =>
+    prs.length ? `Its pull requests: ${prs.map((p) => `${p.id} (${p.url ?? p.title ?? 'no URL'})`).join(', ')}.` : 'It has none.'
+  if (prId === undefined) {
+    if (prs.length === 1) return prs[0]
+    throw new CodegenError(prs.length ? 'usage' : 'not_found', `Agent run ${run.id} has ${prs.length || 'no'} pull requests: which one?`, {
+      hint: list(),
     })
   }
+  const pr = prs.find((p) => p.id === prId)
+  if (!pr) throw new CodegenError('not_found', `Pull request ${prId} is not one of agent run ${run.id}'s.`, {hint: list()})
+  return pr
+}
+
+/** The repository of the run's pull request: from the PR's GitHub URL, else the run's metadata. */
+async function repoIdOf(ctx: ServiceContext, run: AgentRun, pr: PullRequest): Promise<number> {
   const fromUrl = /github\.com\/([^/]+\/[^/]+)\/pull\/\d+/i.exec(pr.url ?? '')?.[1]
   const m = run.metadata ?? {}
   if (fromUrl) return (await resolveRepo(ctx, fromUrl)).id
   if (typeof m.repo_id === 'number') return m.repo_id
   if (typeof m.repo === 'string') return (await resolveRepo(ctx, m.repo)).id
-  throw new CodegenError('not_found', `The repository of pull request ${prId} cannot be told from agent run ${run.id}.`, {
+  throw new CodegenError('not_found', `The repository of pull request ${pr.id} cannot be told from agent run ${run.id}.`, {
     hint: 'Without the run, the pull request id alone is enough.',
   })
 }

@@ -99,6 +99,21 @@ describe('mcp serve: the rest of the API', function () {
     const pr = await call(s, 'codegenapi_set_pr_state', {pr_id: 94_010, state: 'closed', agent_run_id: run.id})
     expect(pr.structuredContent).to.deep.include({pr_id: 94_010, state: 'closed', number: 31})
     expect(api.fake().requests.some((r) => r.method === 'PATCH' && r.path.endsWith(`/repos/${repo.id}/prs/94010`))).to.equal(true)
+    // The run's only pull request, when no pr_id is given; with several, the error lists their ids.
+    const only = await call(s, 'codegenapi_set_pr_state', {agent_run_id: run.id, state: 'open'})
+    expect(only.structuredContent).to.include({pr_id: 94_010, state: 'open'})
+    const two = api.fake().addRun({
+      github_pull_requests: [94_011, 94_012].map((id) => ({
+        id,
+        title: 'T',
+        url: `https://github.com/${repo.full_name}/pull/${id - 94_000}`,
+        created_at: '2026-11-30T08:00:00Z',
+        head_branch_name: 'b',
+      })),
+    })
+    const which = await call(s, 'codegenapi_set_pr_state', {agent_run_id: two.id, state: 'open'})
+    expect(which.isError).to.equal(true)
+    expect(which.content[0].text).to.contain('which one?').and.to.contain('94011').and.to.contain('94012')
 
     const set = await call(s, 'codegenapi_set_check_suite_settings', {repo: repo.full_name, check_retry_count: 7, ignored_checks: ['lint']})
     expect(set.isError, JSON.stringify(set.content)).to.not.equal(true)

@@ -8,11 +8,11 @@ import {PR_WRITE} from './pr-agents-shapes.js'
 export const setPrStateTool = tool({
   name: 'codegenapi_set_pr_state',
   description:
-    "Open, close, mark as draft or mark ready for review a pull request an agent run opened. pr_id is the id in the run's pull requests (from codegenapi_get_agent_run), not the GitHub number.",
+    'Open, close, mark as draft or mark ready for review a pull request an agent run opened. Give the run (agent_run_id): its pull request is used when it has one; pr_id picks one of several (the error lists them).',
   input: {
-    pr_id: S.idArg('pr_id', "The pull request's id in Codegen."),
+    pr_id: S.idArg('pr_id', "The pull request's id in Codegen (not its GitHub number); optional with agent_run_id.").optional(),
     state: z.enum(PR_STATES).describe('The new state.'),
-    agent_run_id: S.idArg('agent_run_id', 'The run that opened it (optional): its repository is then named in the request.').optional(),
+    agent_run_id: S.idArg('agent_run_id', 'The run that opened the pull request.').optional(),
   },
   output: {
     pr_id: z.number().int().min(1).max(S.MAX_ID),
@@ -25,12 +25,12 @@ export const setPrStateTool = tool({
   async run({pr_id, state, agent_run_id}, tc) {
     const r = await setPrState(await tc.context(), {prId: pr_id, state, runId: agent_run_id}, tc.signal)
     const data = {
-      pr_id,
+      pr_id: r.pr_id,
       state: r.state ?? r.requested_state,
       ...(r.number != null ? {number: r.number} : {}),
       ...(r.title ? {title: r.title.slice(0, S.MAX_LIST_TEXT)} : {}),
       ...(r.url ? {url: r.url} : {}),
     }
-    return {data, text: `Pull request ${data.number ? `#${data.number}` : pr_id} is ${data.state}${data.url ? `: ${data.url}` : ''}.`}
+    return {data, text: `Pull request ${data.number ? `#${data.number}` : r.pr_id} is ${data.state}${data.url ? `: ${data.url}` : ''}.`}
   },
 })
