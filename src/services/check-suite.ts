@@ -45,7 +45,7 @@ export interface CheckSuiteUpdateResult extends CheckSuiteResult {
 export function checkChange(change: CheckSuiteSettingsInput): CheckSuiteSettingsInput {
   const sent = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) as CheckSuiteSettingsInput
   if (Object.keys(sent).length === 0) {
-    throw usageError('Nothing to change.', 'Give at least one setting to change: see --help.')
+    throw usageError('Nothing to change: give at least one setting.')
   }
   const count = (n: unknown, what: string) => {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_CHECK_RETRIES) {

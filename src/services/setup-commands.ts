@@ -28,7 +28,7 @@ export async function startSetupCommands(
   signal?: AbortSignal,
 ): Promise<SetupCommandsStarted> {
   if ((req.repo === undefined) === (req.repoId === undefined)) {
-    throw usageError('Which repository? Give --repo OWNER/NAME or --repo-id (one of them).')
+    throw usageError('Which repository? Give its OWNER/NAME or its id (one of them).')
   }
   if (req.prompt !== undefined && !req.prompt.trim()) throw usageError('The prompt is empty.')
   if (req.prompt !== undefined && req.prompt.length > MAX_PROMPT_CHARS) {
