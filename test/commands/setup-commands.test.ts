@@ -17,6 +17,9 @@ describe('setup-commands generate', () => {
     expect(run).to.include({status: 'ACTIVE', source_type: 'SETUP_COMMANDS'})
     expect(api.fake().getRun(run.id)!.source_type).to.equal('SETUP_COMMANDS')
     expect(run.web_url).to.equal(api.fake().getRun(run.id)!.web_url)
+    // Recorded in the local run state like a run from `new`: `watch` with no ids follows it.
+    const state = JSON.parse(fs.readFileSync(path.join(api.box().stateDir, 'runs.json'), 'utf8')).runs
+    expect(state[run.id]).to.include({id: run.id, watched: true})
   })
 
   it('sends the extra instructions, and --wait follows the run to the end', async () => {

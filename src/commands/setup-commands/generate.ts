@@ -32,7 +32,10 @@ Like \`new\`, it is never sent twice: when the connection fails after the reques
     const prompt = flags.query !== undefined || flags['prompt-file'] !== undefined ? await readPrompt(flags) : undefined
     const {startSetupCommands} = await import('../../services/setup-commands.js')
     const ctx = await this.context(flags)
+    const lc = await this.lifecycle(ctx, {write: true})
     const {run} = await startSetupCommands(ctx, {repo: flags.repo, repoId: flags['repo-id'], prompt})
-    return this.started(ctx, run, 'Created', flags)
+    // Recorded in the run state like a run from `new`, so `watch` and `get` follow it.
+    lc.follow(run)
+    return this.started(lc, run, 'Created', flags)
   }
 }

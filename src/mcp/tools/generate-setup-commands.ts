@@ -18,8 +18,9 @@ export const generateSetupCommandsTool = tool({
   annotations: {title: 'Generate setup commands (agent run)', ...START},
   async run({repo, repo_id, prompt}, tc) {
     const {run} = await startSetupCommands(await tc.context(), {repo, repoId: repo_id, prompt}, tc.signal)
-    const record = tc.monitor.watch(run)
-    const out = S.runOut(run)
+    // Followed like a run from codegenapi_new (it has no parent to report to).
+    const record = tc.lifecycle.follow(run)
+    const out = S.runOut(run, S.MAX_TEXT, {record})
     return {data: {...out, watching: record.watched}, text: startedText(out, 'Started setup-commands')}
   },
 })
