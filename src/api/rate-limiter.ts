@@ -37,7 +37,12 @@ export class RateLimiter {
   private readonly sent = new Map<Bucket, number[]>()
   private readonly blockedUntil = new Map<Bucket, number>()
 
-  constructor(private readonly limits: Record<Bucket, {limit: number; windowMs: number}> = API_LIMITS) {}
+  private readonly limits: Record<Bucket, {limit: number; windowMs: number}>
+
+  /** Buckets left out keep the API's published limits. */
+  constructor(limits: Partial<Record<Bucket, {limit: number; windowMs: number}>> = {}) {
+    this.limits = {...API_LIMITS, ...limits}
+  }
 
   /** How long a request in this bucket would have to wait now (0 = go). */
   delayFor(bucket: Bucket, now = Date.now()): number {
