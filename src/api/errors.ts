@@ -29,6 +29,8 @@ export type NextStep =
   | {kind: 'start_new'}
   /** A create's outcome is unknown: look for the run tagged with this id before starting another. */
   | {kind: 'check_created'; clientRequestId: string}
+  /** A setup-commands start's outcome is unknown: look at the newest setup-command runs before starting another. */
+  | {kind: 'check_setup_commands'}
   /** A resume's outcome is unknown: look at the run before resuming it again. */
   | {kind: 'check_resumed'; runId: number}
   /** The token is missing, wrong or expired. */

@@ -1,6 +1,6 @@
 // "The rest of the API": one function per operation, over the client's own request (retries, limiter,
 // errors and debug logging stay in one place). Kept out of client.ts so the core client stays small.
-import type {CodegenClient} from './client.js'
+import type {CodegenClient, SendOptions} from './client.js'
 import * as R from './rest-schemas.js'
 
 export type PrAgentsAction = 'ban' | 'unban' | 'remove-from-pr'
@@ -74,7 +74,7 @@ export function oauthTokenStatus(client: CodegenClient, orgId: number, signal?: 
  * POST setup-commands/generate starts a setup-command agent: a paid run. Sent under the `create`
  * policy (repeated only when the server certainly did not act), and its own limit of 5 a minute.
  */
-export function generateSetupCommands(client: CodegenClient, orgId: number, input: R.GenerateSetupCommandsInput, signal?: AbortSignal) {
+export function generateSetupCommands(client: CodegenClient, orgId: number, input: R.GenerateSetupCommandsInput, send: SendOptions = {}) {
   return client.request({
     method: 'POST',
     path: `/v1/organizations/${orgId}/setup-commands/generate`,
@@ -82,6 +82,6 @@ export function generateSetupCommands(client: CodegenClient, orgId: number, inpu
     schema: R.SetupCommandsSchema(),
     bucket: 'setup_commands',
     policy: 'create',
-    signal,
+    ...send,
   })
 }

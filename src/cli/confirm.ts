@@ -1,5 +1,5 @@
 import {createInterface} from 'node:readline/promises'
-import {usageError} from '../api/errors.js'
+import {CodegenError, usageError} from '../api/errors.js'
 
 /** True when a person can be asked: stdin and stderr (where the question goes) are terminals. */
 export const canAsk = () => Boolean(process.stdin.isTTY && process.stderr.isTTY)
@@ -12,12 +12,11 @@ export async function confirmOrRefuse(opts: {yes?: boolean; question: string; re
   if (opts.yes) return
   if (!canAsk()) throw usageError(`${opts.refusal} Nothing was sent.`, 'Pass --yes to confirm without a terminal.')
   const rl = createInterface({input: process.stdin, output: process.stderr})
-  const interrupted = new Promise<never>(() =>
+  const interrupted = new Promise<never>((_, reject) =>
     rl.once('SIGINT', () => {
-      rl.close()
       process.stderr.write('\n')
-      // 130, as a shell reports a command ended by Ctrl-C.
-      process.exit(130)
+      // Exit 130, as a shell reports a command ended by Ctrl-C.
+      reject(new CodegenError('interrupted', 'Interrupted: nothing was sent.'))
     }),
   )
   try {

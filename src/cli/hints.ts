@@ -10,6 +10,8 @@ export function nextStepText(next: NextStep): string {
       return 'Start a new run with `codegenapi new`.'
     case 'check_created':
       return `Check before trying again: \`codegenapi list --mine --limit 5 --json id,status,metadata\`; the run, if it exists, has metadata.client_request_id ${next.clientRequestId}.`
+    case 'check_setup_commands':
+      return 'Check before trying again: `codegenapi list --source-type SETUP_COMMANDS --limit 5`; a run started just now may be this one.'
     case 'check_resumed':
       return `Check before resuming again: \`codegenapi get ${next.runId}\` (ACTIVE means the resume went through).`
     case 'login':

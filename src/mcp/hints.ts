@@ -10,6 +10,8 @@ export function nextStepText(next: NextStep): string {
       return 'Start a new run with codegenapi_new.'
     case 'check_created':
       return `Do not start it again yet: call codegenapi_list (newest first) and look for a run created just now; the run, if it exists, has metadata.client_request_id ${next.clientRequestId}.`
+    case 'check_setup_commands':
+      return 'Do not start it again yet: call codegenapi_list with source_type SETUP_COMMANDS and look for a run started just now.'
     case 'check_resumed':
       return `Do not resume it again yet: call codegenapi_get_agent_run with agent_run_id ${next.runId} (ACTIVE means the resume went through).`
     case 'login':

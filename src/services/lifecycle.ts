@@ -123,6 +123,24 @@ export class RunLifecycle {
     return record
   }
 
+  /**
+   * A run another operation starts (setup commands): recorded and followed as one from `start`, also
+   * when its answer comes after the caller stopped waiting. It has no parent to report to.
+   */
+  async startWith<T extends {run: AgentRun}>(
+    start: (opts: StartOptions<T>) => Promise<T>,
+    opts: StartOptions<T> = {},
+  ): Promise<{started: T; record: RunRecord}> {
+    this.refuseWrites('start agent runs')
+    const record = async (value: T) => {
+      const watched = this.monitor.watch(value.run, {reporting: false})
+      await this.commit(value.run.id)
+      return watched
+    }
+    const started = await start({...opts, late: this.recordLate(opts, record)})
+    return {started, record: await record(started)}
+  }
+
   /** Resumes a COMPLETE run; it is watched again even while the API still shows its old final status (F-41). */
   async resume(req: ResumeRequest, opts: StartOptions<AgentRun> = {}): Promise<{run: AgentRun; record: RunRecord}> {
     this.refuseWrites('resume agent runs')

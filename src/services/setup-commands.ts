@@ -1,13 +1,17 @@
-import {CodegenError, isCodegenError, usageError} from '../api/errors.js'
+import type {Flight} from '../api/client.js'
+import {CodegenError, isCodegenError} from '../api/errors.js'
 import {generateSetupCommands} from '../api/rest.js'
 import type {SetupCommandsResponse} from '../api/rest-schemas.js'
 import type {AgentRun} from '../api/schemas.js'
 import type {ServiceContext} from './context.js'
-import {resolveRepo} from './repos.js'
-import {MAX_PROMPT_CHARS} from './tasks.js'
+import {checkRepoName, resolveRepo, resolveRepoId} from './repos.js'
+import {detachOnStop, type StartOptions} from './start-run.js'
+import {checkText, NEW_RUN_LIMITS, parseApiId} from './validate.js'
+import {usageError} from '../api/errors.js'
 
 // `setup-commands generate` starts a setup-command agent on a repository: a paid agent run, under the
-// same rules as `new` (everything checked before sending, never sent twice, an unknown outcome said).
+// same rules as `new` (start-run.ts): everything checked before sending, nothing sent once the caller
+// stopped wanting it, never sent twice, an unknown outcome said as such.
 
 export interface SetupCommandsRequest {
   repo?: string
@@ -18,45 +22,56 @@ export interface SetupCommandsRequest {
 
 export interface SetupCommandsStarted {
   run: AgentRun
-  repo: {id: number; full_name: string | null}
+  repo: {id: number; full_name: string}
   response: SetupCommandsResponse
 }
 
 export async function startSetupCommands(
   ctx: ServiceContext,
   req: SetupCommandsRequest,
-  signal?: AbortSignal,
+  opts: StartOptions<SetupCommandsStarted> = {},
 ): Promise<SetupCommandsStarted> {
   if ((req.repo === undefined) === (req.repoId === undefined)) {
     throw usageError('Which repository? Give its OWNER/NAME or its id (one of them).')
   }
-  if (req.prompt !== undefined && !req.prompt.trim()) throw usageError('The prompt is empty.')
-  if (req.prompt !== undefined && req.prompt.length > MAX_PROMPT_CHARS) {
-    throw usageError(`The prompt is ${req.prompt.length} characters long; the limit is ${MAX_PROMPT_CHARS}.`)
-  }
+  const repoName = req.repo !== undefined ? checkRepoName(checkText(req.repo, 'The repository name', NEW_RUN_LIMITS.repo)) : undefined
+  const repoId = req.repoId !== undefined ? parseApiId(req.repoId, 'The repo id') : undefined
+  const prompt = req.prompt !== undefined ? checkText(req.prompt, 'The prompt', NEW_RUN_LIMITS.prompt) : undefined
   const client = ctx.client()
   const orgId = ctx.orgId()
-  const repo = req.repo === undefined ? {id: req.repoId!, full_name: null} : await resolveRepo(ctx, req.repo)
-  let response: SetupCommandsResponse
-  try {
-    response = await generateSetupCommands(client, orgId, {repo_id: repo.id, ...(req.prompt ? {prompt: req.prompt} : {})}, signal)
-  } catch (error) {
-    // The client's words about an unknown outcome stand; the place to look is the setup-command runs.
-    if (isCodegenError(error) && error.kind === 'maybe_created') {
-      throw new CodegenError('maybe_created', error.message, {
-        endpoint: error.endpoint,
-        hint: 'Check the newest SETUP_COMMANDS runs before trying again (codegenapi list --source-type SETUP_COMMANDS --limit 5).',
-      })
+  // The repository is checked before the paid request, as `new` does.
+  const repo = repoName !== undefined ? await resolveRepo(ctx, repoName) : await resolveRepoId(ctx, repoId!)
+  const flight: Flight = {sending: false}
+  // The API takes no metadata here, so a lost answer cannot be looked up by a tag as `new` does: it is said.
+  const unknown = (message: string, detail?: string) =>
+    new CodegenError('maybe_created', message, {detail, next: {kind: 'check_setup_commands'}})
+  const outcome = (async (): Promise<SetupCommandsStarted> => {
+    let response: SetupCommandsResponse
+    try {
+      response = await generateSetupCommands(
+        client,
+        orgId,
+        {repo_id: repo.id, ...(prompt ? {prompt} : {})},
+        {signal: opts.signal, cut: opts.cut, flight},
+      )
+    } catch (error) {
+      if (isCodegenError(error) && error.kind === 'maybe_created') throw unknown(error.message, error.detail)
+      throw error
     }
-    throw error
-  }
-  const run: AgentRun = {
-    id: response.agent_run_id,
-    organization_id: orgId,
-    status: response.status,
-    web_url: response.url,
-    source_type: 'SETUP_COMMANDS',
-    metadata: repo.full_name ? {repo: repo.full_name} : null,
-  }
-  return {run, repo, response}
+    const run: AgentRun = {
+      id: response.agent_run_id,
+      organization_id: orgId,
+      status: response.status,
+      web_url: response.url,
+      source_type: 'SETUP_COMMANDS',
+      metadata: {repo: repo.full_name},
+    }
+    return {run, repo, response}
+  })()
+  return detachOnStop(
+    outcome,
+    opts,
+    () => flight.sending,
+    () => unknown('Stopped waiting after the request to start the setup-command agent was sent: the agent run may have been created.'),
+  )
 }

@@ -44,7 +44,7 @@ describe('rate limits of the rest of the API', () => {
     // The sixth waits in the limiter: aborted before it was sent, the fake never saw it.
     const sent = api.fake().requests.length
     const controller = new AbortController()
-    const sixth = generateSetupCommands(c, api.fake().orgId, {repo_id: repoId}, controller.signal)
+    const sixth = generateSetupCommands(c, api.fake().orgId, {repo_id: repoId}, {signal: controller.signal})
     controller.abort(new Error('gave up waiting'))
     await sixth.then(
       () => expect.fail('the sixth setup command was sent'),

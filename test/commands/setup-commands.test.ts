@@ -1,7 +1,8 @@
 import {expect} from 'chai'
+import {spawn} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import {parseJson, runCli} from '../helpers/cli.js'
+import {allOutputs, BIN, parseJson, runCli} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
 
 describe('setup-commands generate', () => {
@@ -41,11 +42,12 @@ describe('setup-commands generate', () => {
     expect(api.fake().requests).to.have.length(0)
   })
 
-  it('an unknown repository id is exit 4, nothing started', async () => {
+  it('an unknown repository id is exit 4 before the paid request is sent', async () => {
     const before = api.fake().runs.length
     const res = await runCli(['setup-commands', 'generate', '--repo-id', '1'], {env: api.env()})
     expect(res.code).to.equal(4)
-    expect(posts()).to.have.length(1)
+    expect(res.stderr).to.contain('Repository id 1 is not in organization')
+    expect(posts()).to.have.length(0)
     expect(api.fake().runs).to.have.length(before)
   })
 
@@ -65,5 +67,33 @@ describe('setup-commands generate', () => {
     const res = await runCli(['setup-commands', 'generate', '--repo-id', String(api.fake().repos[0].id), '--json'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
     expect(posts().map((r) => r.status)).to.deep.equal([429, 200])
+  })
+
+  it('Ctrl-C during the POST: waits for the answer, records the run, exits 130 (as new)', async () => {
+    api.fake().inject({method: 'POST', path: /setup-commands\/generate$/, kind: 'delay', delayMs: 1500})
+    const env = api.env()
+    const res = await new Promise<{code: number | null; stdout: string; stderr: string}>((resolve) => {
+      const args = ['setup-commands', 'generate', '--repo-id', String(api.fake().repos[0].id)]
+      const child = spawn(process.execPath, [BIN, ...args], {env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe']})
+      let stdout = ''
+      let stderr = ''
+      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+      child.stdin.end('')
+      // Interrupted once the fake has the request (its answer is delayed).
+      const poll = setInterval(() => posts().length > 0 && (clearInterval(poll), child.kill('SIGINT')), 10)
+      child.on('close', (code) => {
+        clearInterval(poll)
+        allOutputs.push({args, text: `${stdout}\n${stderr}`})
+        resolve({code, stdout, stderr})
+      })
+    })
+    expect(res.code, res.stderr).to.equal(130)
+    expect(res.stderr).to.contain('Interrupted after the request was sent')
+    const run = api.fake().runs[0]
+    expect(run.source_type).to.equal('SETUP_COMMANDS')
+    expect(res.stdout).to.contain(`Created agent run ${run.id}`)
+    const state = JSON.parse(fs.readFileSync(path.join(api.box().stateDir, 'runs.json'), 'utf8')).runs
+    expect(state[run.id]).to.include({id: run.id, watched: true})
   })
 })

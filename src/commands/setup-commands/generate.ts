@@ -3,7 +3,9 @@ import {ApiCommand} from '../../api-command.js'
 import type {AgentRun} from '../../api/schemas.js'
 import {readPrompt} from '../../cli/input.js'
 import {DEFAULT_WAIT_TIMEOUT, positiveInt, waitFlags} from '../../flags.js'
+import {ExitCode} from '../../cli/exit-codes.js'
 import {parseDuration} from '../../services/duration.js'
+import type {SetupCommandsStarted} from '../../services/setup-commands.js'
 
 export default class SetupCommandsGenerate extends ApiCommand {
   static override summary = "Start an agent that works out a repository's setup commands (a paid agent run)."
@@ -33,9 +35,16 @@ Like \`new\`, it is never sent twice: when the connection fails after the reques
     const {startSetupCommands} = await import('../../services/setup-commands.js')
     const ctx = await this.context(flags)
     const lc = await this.lifecycle(ctx, {write: true})
-    const {run} = await startSetupCommands(ctx, {repo: flags.repo, repoId: flags['repo-id'], prompt})
-    // Recorded in the run state like a run from `new`, so `watch` and `get` follow it.
-    lc.follow(run)
-    return this.started(lc, run, 'Created', flags)
+    const {interruptible} = await import('../../cli/interrupt.js')
+    const request = {repo: flags.repo, repoId: flags['repo-id'], prompt}
+    // Recorded in the run state like a run from `new` (so `watch` and `get` follow it); Ctrl-C as in `new`.
+    const {value, interrupted} = await interruptible<SetupCommandsStarted>(
+      async (opts) => (await lc.startWith((o) => startSetupCommands(ctx, request, o), opts)).started,
+      (text) => this.note(text),
+    )
+    if (!interrupted) return this.started(lc, value.run, 'Created', flags)
+    const run = await this.started(lc, value.run, 'Created', {wait: false})
+    process.exitCode = ExitCode.INTERRUPTED
+    return run
   }
 }

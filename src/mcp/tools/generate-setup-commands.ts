@@ -17,9 +17,12 @@ export const generateSetupCommandsTool = tool({
   output: startedOutput,
   annotations: {title: 'Generate setup commands (agent run)', ...START},
   async run({repo, repo_id, prompt}, tc) {
-    const {run} = await startSetupCommands(await tc.context(), {repo, repoId: repo_id, prompt}, tc.signal)
-    // Followed like a run from codegenapi_new (it has no parent to report to).
-    const record = tc.lifecycle.follow(run)
+    const ctx = await tc.context()
+    // Recorded and watched like a run from codegenapi_new, also when its answer comes after the deadline.
+    const {started, record} = await tc.lifecycle.startWith((o) => startSetupCommands(ctx, {repo, repoId: repo_id, prompt}, o), {
+      signal: tc.signal,
+    })
+    const run = started.run
     const out = S.runOut(run, S.MAX_TEXT, {record})
     return {data: {...out, watching: record.watched}, text: startedText(out, 'Started setup-commands')}
   },
