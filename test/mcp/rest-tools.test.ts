@@ -15,8 +15,8 @@ const WRITE = [
 const READ = ['codegenapi_get_check_suite_settings', 'codegenapi_get_integrations']
 const START = ['codegenapi_generate_setup_commands']
 const ALL = [...WRITE, ...READ, ...START]
-/** How to ask a server for all of them. */
-const OPT_IN = ['--tools', ALL.join(',')]
+/** How to ask a server for all of them: their toolsets. */
+const OPT_IN = ['--toolsets', 'pull_requests,repo_setup,integrations']
 
 async function call(s: McpSession, name: string, args: Record<string, unknown> = {}): Promise<any> {
   return s.client.callTool({name, arguments: args}, CallToolResultSchema)
@@ -43,11 +43,16 @@ describe('mcp serve: the rest of the API', function () {
     for (const n of READ) expect(byName.get(n)!.annotations, n).to.include({readOnlyHint: true, destructiveHint: false})
     expect(byName.get('codegenapi_generate_setup_commands')!.annotations).to.include({readOnlyHint: false, idempotentHint: false})
 
-    const ro = await startMcp(api.env(), ['--read-only', '--tools', READ.join(',')])
+    const ro = await startMcp(api.env(), ['--read-only', ...OPT_IN])
     expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).to.deep.equal([...READ].sort())
     await ro.close()
-    // Naming a write tool with --read-only is refused rather than silently dropped.
-    const refused = await startMcp(api.env(), ['--read-only', ...OPT_IN]).then(
+    const all = await startMcp(api.env(), ['--toolsets', 'all', '--read-only'])
+    const allNames = (await all.client.listTools()).tools.map((t) => t.name)
+    await all.close()
+    expect(allNames).to.include.members(READ)
+    expect(allNames.filter((n) => [...WRITE, ...START].includes(n))).to.deep.equal([])
+    // Naming a write tool in --tools with --read-only is refused rather than silently dropped.
+    const refused = await startMcp(api.env(), ['--read-only', '--tools', 'stop']).then(
       async (x) => {
         await x.close()
         return false

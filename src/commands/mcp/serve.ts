@@ -26,7 +26,8 @@ export default class McpServe extends ApiCommand {
       description: 'Offer only the tools that read (get, list, wait): no new runs, no resume, no config changes',
     }),
     toolsets: Flags.string({
-      description: 'Offer these toolsets (comma-separated, or all): context, runs, repos, logs (the default), users, watch, admin',
+      description:
+        'Offer these toolsets (comma-separated, or all): context, runs, repos, logs (the default), users, watch, admin, pull_requests, repo_setup, integrations',
     }),
     tools: Flags.string({
       description: 'Offer these tools (comma-separated names, with or without the codegenapi_ prefix); alone, only these',
