@@ -18,7 +18,19 @@ const DEFAULT_NAMES = (() => {
   return [...tools, ...taskTools].map((t) => t.name).sort()
 })()
 /** The tools that change something: every other tool is read-only (readOnlyHint, --read-only). */
-const WRITING = ['codegenapi_config', 'codegenapi_new', 'codegenapi_resume', 'codegenapi_run']
+const WRITING = [
+  'codegenapi_config',
+  'codegenapi_new',
+  'codegenapi_resume',
+  'codegenapi_run',
+  // The rest of the API (src/mcp/tools/rest-tools.ts).
+  'codegenapi_stop',
+  'codegenapi_unban',
+  'codegenapi_remove_from_pr',
+  'codegenapi_set_pr_state',
+  'codegenapi_set_check_suite_settings',
+  'codegenapi_generate_setup_commands',
+]
 const READ_ONLY = TOOL_NAMES.filter((n) => !WRITING.includes(n))
 
 const runUri = (id: number) => `codegen://agent-runs/${id}`
