@@ -25,7 +25,7 @@ export const EXIT_MEANINGS: Record<keyof typeof ExitCode, string> = {
   OK: 'success',
   ERROR: 'API or unexpected error (including a create or resume whose outcome is unknown: the message says how to check)',
   USAGE:
-    'usage error: unknown command or flag, bad flag or environment value, non-numeric id, missing prompt, unknown status or JSON field',
+    'usage error: unknown command or flag, bad flag or environment value, non-numeric id, missing prompt, unknown status or JSON field, `stop` or `remove-from-pr` not confirmed (nothing sent)',
   AUTH: 'authentication or permission: no token or org configured, HTTP 401, 403',
   NOT_FOUND: 'not found: unknown run, user or repository',
   RATE_LIMIT: 'rate or plan limit: HTTP 429 after retries, 402',

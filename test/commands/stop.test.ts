@@ -64,10 +64,12 @@ describe('stop, remove-from-pr, unban', () => {
     expect(posts('ban')).to.have.length(1)
   })
 
-  it('Ctrl-C at the question exits 130 and sends nothing', async () => {
+  it('Ctrl-C or Ctrl-D at the question exits 130 and sends nothing', async () => {
     const {a} = seed()
-    const res = await runOnTty(['stop', String(a.id)], {env: api.env(), steps: [['Continue? [y/N]', '\u0003']]})
-    expect(res.code).to.equal(130)
+    for (const key of ['\u0003', '\u0004']) {
+      const res = await runOnTty(['stop', String(a.id)], {env: api.env(), steps: [['Continue? [y/N]', key]]})
+      expect(res.code, JSON.stringify(key)).to.equal(130)
+    }
     expect(posts('ban')).to.have.length(0)
   })
 
