@@ -2,6 +2,8 @@ import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
 import type {PrAgentsAction} from '../api/rest.js'
 import {runIdArg} from '../flags.js'
+import {jsonFlags} from '../output/fields.js'
+import {PR_AGENTS_FIELDS} from '../output/rest-json-fields.js'
 import {paint} from '../output/format.js'
 import {oneLine} from '../output/sanitize.js'
 import type {PrAgentsResult} from '../services/pr-agents.js'
@@ -9,6 +11,7 @@ import type {PrAgentsResult} from '../services/pr-agents.js'
 // Each command sets these as its own statics: oclif's parse copies a command's own properties only.
 export const prAgentsArgs = {agentRunId: runIdArg({required: true})}
 export const prAgentsFlags = {
+  ...jsonFlags(PR_AGENTS_FIELDS),
   yes: Flags.boolean({char: 'y', description: 'Do it without asking (required when there is no terminal to ask on)'}),
 }
 

@@ -46,6 +46,16 @@ describe('integrations', () => {
     expect(c.stdout).to.contain(`OAuth tokens: the API's answer is not a list of providers: {"status":"weird"}`)
   })
 
+  it('--json FIELDS keeps those fields; an unknown one is exit 2 before any request', async () => {
+    const res = await runCli(['integrations', '--json', 'oauth,total_active_integrations'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(Object.keys(parseJson(res))).to.deep.equal(['oauth', 'total_active_integrations'])
+    const bad = await runCli(['integrations', '--json', 'nope'], {env: api.env()})
+    expect(bad.code).to.equal(2)
+    expect(parseJson(bad).error.message).to.contain('Unknown JSON field: "nope"')
+    expect(api.fake().requests).to.have.length(2)
+  })
+
   it('a 403 on either request is exit 3', async () => {
     api.fake().inject({path: '/v1/organizations/42/integrations', status: 403})
     const res = await runCli(['integrations'], {env: api.env()})

@@ -73,6 +73,16 @@ describe('stop, remove-from-pr, unban', () => {
     expect(posts('ban')).to.have.length(0)
   })
 
+  it('--json FIELDS picks fields of the result', async () => {
+    const {a} = seed()
+    const res = await runCli(['stop', String(a.id), '--yes', '--json', 'agent_run_id,action'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(parseJson(res)).to.deep.equal({agent_run_id: a.id, action: 'ban'})
+    const bad = await runCli(['stop', String(a.id), '--yes', '--json', 'agent_run_id,nope'], {env: api.env()})
+    expect(bad.code).to.equal(2)
+    expect(posts('ban')).to.have.length(1)
+  })
+
   it('an unknown run is exit 4', async () => {
     const res = await runCli(['stop', '999999', '--yes'], {env: api.env()})
     expect(res.code).to.equal(4)

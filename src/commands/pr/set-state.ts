@@ -2,7 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../api-command.js'
 import {positiveInt} from '../../flags.js'
+import {jsonFlags} from '../../output/fields.js'
 import {paint} from '../../output/format.js'
+import {PR_STATE_FIELDS} from '../../output/rest-json-fields.js'
 import {oneLine} from '../../output/sanitize.js'
 import {PR_STATE_WORDS, type SetPrStateResult} from '../../services/prs.js'
 
@@ -19,6 +21,7 @@ export default class PrSetState extends ApiCommand {
     state: Args.string({name: 'STATE', description: `New state: ${PR_STATE_WORDS.join(', ')}`, required: true}),
   }
   static override flags = {
+    ...jsonFlags(PR_STATE_FIELDS),
     run: Flags.custom<number>({description: "Take the repository from this agent run's pull request", parse: positiveInt('--run')})(),
   }
 

@@ -4,6 +4,8 @@ import type {AgentRun} from '../../api/schemas.js'
 import {readPrompt} from '../../cli/input.js'
 import {DEFAULT_WAIT_TIMEOUT, positiveInt, waitFlags} from '../../flags.js'
 import {ExitCode} from '../../cli/exit-codes.js'
+import {jsonFlags} from '../../output/fields.js'
+import {RUN_FIELDS} from '../../output/json-fields.js'
 import {parseDuration} from '../../services/duration.js'
 import type {SetupCommandsStarted} from '../../services/setup-commands.js'
 
@@ -16,6 +18,7 @@ Like \`new\`, it is never sent twice: when the connection fails after the reques
     '<%= config.bin %> setup-commands generate --repo acme/api --query "Use pnpm, not npm" --wait',
   ]
   static override flags = {
+    ...jsonFlags(RUN_FIELDS),
     repo: Flags.string({char: 'r', description: 'Repository as OWNER/NAME', exclusive: ['repo-id']}),
     'repo-id': Flags.custom<number>({description: "The API's repository id", parse: positiveInt('--repo-id')})(),
     query: Flags.string({

@@ -2,7 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../../api-command.js'
 import {usageError} from '../../../api/errors.js'
+import {jsonFlags} from '../../../output/fields.js'
 import {paint} from '../../../output/format.js'
+import {CHECK_SUITE_SET_FIELDS} from '../../../output/rest-json-fields.js'
 import {checkSuiteView} from '../../../output/rest-views.js'
 import {checkChange, MAX_CHECK_RETRIES, parseList, parsePairs, type CheckSuiteUpdateResult} from '../../../services/check-suite.js'
 
@@ -25,6 +27,7 @@ export default class CheckSuiteSet extends ApiCommand {
     repo: Args.string({name: 'REPO', description: "Repository as OWNER/NAME, or the API's repository id", required: true}),
   }
   static override flags = {
+    ...jsonFlags(CHECK_SUITE_SET_FIELDS),
     'retry-count': Flags.string({description: `How often a failed check is retried (0-${MAX_CHECK_RETRIES}), all checks`}),
     'ignore-checks': Flags.string({description: 'Checks to ignore, comma-separated (replaces the list; "" clears it)', multiple: true}),
     'check-retries': Flags.string({description: 'Retry count of one check as CHECK=N (repeatable; replaces the map)', multiple: true}),
