@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {allOutputs, BIN, parseJson, runCli} from '../helpers/cli.js'
@@ -32,6 +32,18 @@ describe('setup-commands generate', () => {
     expect(res.code, res.stderr).to.equal(0)
     expect(posts()[0].body).to.deep.equal({repo_id: api.fake().repos[1].id, prompt: 'Use pnpm'})
     expect(res.stdout).to.match(/Agent run \d+\s+COMPLETE/)
+  })
+
+  it('inside a clone of a GitHub repository, uses it and says so, as new does', async () => {
+    const clone = path.join(api.box().home, 'clone')
+    fs.mkdirSync(clone)
+    execFileSync('git', ['init', '-q'], {cwd: clone})
+    execFileSync('git', ['remote', 'add', 'origin', 'git@github.com:Zeeeepa/codegen.py.git'], {cwd: clone})
+    const res = await runCli(['setup-commands', 'generate', '--json'], {env: api.env(), cwd: clone})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(res.stderr).to.contain('Using repository Zeeeepa/codegen.py from the git remote origin')
+    const id = api.fake().repos.find((r) => r.full_name === 'Zeeeepa/codegen.py')!.id
+    expect(posts().map((r) => r.body)).to.deep.equal([{repo_id: id}])
   })
 
   it('refuses a missing repository, both forms, or an empty prompt before anything is sent (exit 2)', async () => {

@@ -15,6 +15,7 @@ export default class SetupCommandsGenerate extends ApiCommand {
 Like \`new\`, it is never sent twice: when the connection fails after the request went out, it says the run may have been started instead of retrying. At most 5 a minute (the API's limit).`
   static override examples = [
     '<%= config.bin %> setup-commands generate --repo acme/api',
+    '<%= config.bin %> setup-commands generate            # in a clone: its GitHub repository',
     '<%= config.bin %> setup-commands generate --repo acme/api --query "Use pnpm, not npm" --wait',
   ]
   static override flags = {
@@ -39,7 +40,9 @@ Like \`new\`, it is never sent twice: when the connection fails after the reques
     const ctx = await this.context(flags)
     const lc = await this.lifecycle(ctx, {write: true})
     const {interruptible} = await import('../../cli/interrupt.js')
-    const request = {repo: flags.repo, repoId: flags['repo-id'], prompt}
+    // Inside a clone of a GitHub repository, that repository, as for `new` (said before anything is sent).
+    const {repoDefault} = await import('../../cli/repo-default.js')
+    const request = {repo: await repoDefault(flags, (t) => this.note(t)), repoId: flags['repo-id'], prompt}
     // Recorded in the run state like a run from `new` (so `watch` and `get` follow it); Ctrl-C as in `new`.
     const {value, interrupted} = await interruptible<SetupCommandsStarted>(
       async (opts) => (await lc.startWith((o) => startSetupCommands(ctx, request, o), opts)).started,
