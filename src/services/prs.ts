@@ -2,6 +2,7 @@ import {CodegenError, usageError} from '../api/errors.js'
 import {editPrState} from '../api/rest.js'
 import {PR_STATES, type EditPrResponse, type PrState} from '../api/rest-schemas.js'
 import type {AgentRun, PullRequest} from '../api/schemas.js'
+import {prRef, repoIdOf as startedRepoId} from '../domain/run.js'
 import type {ServiceContext} from './context.js'
 import {resolveRepo} from './repos.js'
 import {getRun} from './runs.js'
@@ -73,10 +74,12 @@ function pullRequestOf(run: AgentRun, prId: number | undefined): PullRequest {
 
 /** The repository of the run's pull request: from the PR's GitHub URL, else the run's metadata. */
 async function repoIdOf(ctx: ServiceContext, run: AgentRun, pr: PullRequest): Promise<number> {
-  const fromUrl = /github\.com\/([^/]+\/[^/]+)\/pull\/\d+/i.exec(pr.url ?? '')?.[1]
+  // The one rule for what a PR URL names (domain/run.ts), then what the run was started with.
+  const fromUrl = prRef(pr.url)?.repo
   const m = run.metadata ?? {}
   if (fromUrl) return (await resolveRepo(ctx, fromUrl)).id
-  if (typeof m.repo_id === 'number') return m.repo_id
+  const startedWith = startedRepoId(run)
+  if (startedWith !== undefined) return startedWith
   if (typeof m.repo === 'string') return (await resolveRepo(ctx, m.repo)).id
   throw new CodegenError('not_found', `The repository of pull request ${pr.id} cannot be told from agent run ${run.id}.`, {
     hint: 'Without the run, the pull request id alone is enough.',
