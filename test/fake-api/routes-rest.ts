@@ -182,11 +182,8 @@ function checkSuiteBody(i: Issues, ctx: RequestContext): Record<string, unknown>
   if (!body) return undefined
   const n = body.check_retry_count
   if (typeof n === 'number' && (n < 0 || n > 10)) {
-    const [code, msg, c] =
-      n < 0
-        ? ['greater_than_equal', 'Input should be greater than or equal to 0', {ge: 0}]
-        : ['less_than_equal', 'Input should be less than or equal to 10', {le: 10}]
-    i.add(code as string, ['body', 'check_retry_count'], msg as string, n, c as Record<string, unknown>)
+    if (n < 0) i.add('greater_than_equal', ['body', 'check_retry_count'], 'Input should be greater than or equal to 0', n, {ge: 0})
+    else i.add('less_than_equal', ['body', 'check_retry_count'], 'Input should be less than or equal to 10', n, {le: 10})
   }
   for (const [name, v] of Object.entries((body.check_retry_counts as Record<string, unknown> | null) ?? {})) {
     if (!(typeof v === 'number' && Number.isInteger(v)))
