@@ -32,7 +32,7 @@ export abstract class PrAgentsCommand extends ApiCommand {
     if (this.needsConfirmation && !flags.yes) {
       const {canAsk, confirmOrRefuse} = await import('./confirm.js')
       const effect = effectOf(this.action, runId)
-      if (canAsk()) {
+      if (canAsk(this.io)) {
         // Name the pull request the person is about to act on; this read sends nothing that acts.
         const prs = await pullRequestsOf(ctx, runId)
         this.note(effect)
@@ -42,7 +42,7 @@ export abstract class PrAgentsCommand extends ApiCommand {
             : `  Agent run ${runId} has no pull request on record.`,
         )
       }
-      await confirmOrRefuse({yes: flags.yes, question: 'Continue?', refusal: `${effect} It needs a confirmation.`})
+      await confirmOrRefuse({yes: flags.yes, question: 'Continue?', refusal: `${effect} It needs a confirmation.`}, this.io)
     }
     const result = await actOnPrAgents(ctx, this.action, runId)
     this.out(`${paint(this.style, 'green', '✓')} ${doneText(this.action, runId)}${result.message ? `\n${oneLine(result.message)}` : ''}`)

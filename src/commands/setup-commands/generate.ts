@@ -35,14 +35,14 @@ Like \`new\`, it is never sent twice: when the connection fails after the reques
     const {flags} = await this.parse(SetupCommandsGenerate)
     // Everything local is checked before the first request: a mistake costs nothing.
     if (flags.wait) parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
-    const prompt = flags.query !== undefined || flags['prompt-file'] !== undefined ? await readPrompt(flags) : undefined
+    const prompt = flags.query !== undefined || flags['prompt-file'] !== undefined ? await readPrompt(flags, this.io) : undefined
     const {startSetupCommands} = await import('../../services/setup-commands.js')
     const ctx = await this.context(flags)
     const lc = await this.lifecycle(ctx, {write: true})
     const {interruptible} = await import('../../cli/interrupt.js')
     // Inside a clone of a GitHub repository, that repository, as for `new` (said before anything is sent).
     const {repoDefault} = await import('../../cli/repo-default.js')
-    const request = {repo: await repoDefault(flags, (t) => this.note(t)), repoId: flags['repo-id'], prompt}
+    const request = {repo: await repoDefault(flags, (t) => this.note(t), this.io), repoId: flags['repo-id'], prompt}
     // Recorded in the run state like a run from `new` (so `watch` and `get` follow it); Ctrl-C as in `new`.
     const {value, interrupted} = await interruptible<SetupCommandsStarted>(
       async (opts) => (await lc.startWith((o) => startSetupCommands(ctx, request, o), opts)).started,
@@ -50,7 +50,7 @@ Like \`new\`, it is never sent twice: when the connection fails after the reques
     )
     if (!interrupted) return this.started(lc, value.run, 'Created', flags)
     const run = await this.started(lc, value.run, 'Created', {wait: false})
-    process.exitCode = ExitCode.INTERRUPTED
+    this.io.exitCode = ExitCode.INTERRUPTED
     return run
   }
 }
