@@ -291,7 +291,12 @@ function notResumable(run: AgentRun): CodegenError {
  * for): then it rejects at once with `stopped()`, and `late` gets the outcome still to come. A stop
  * while the request still waits needs nothing here: the client then never sends it.
  */
-export function detachOnStop<T>(outcome: Promise<T>, opts: StartOptions<T>, onWire: () => boolean, stopped: () => CodegenError): Promise<T> {
+export function detachOnStop<T>(
+  outcome: Promise<T>,
+  opts: StartOptions<T>,
+  onWire: () => boolean,
+  stopped: () => CodegenError,
+): Promise<T> {
   const {signal} = opts
   if (!signal) return outcome
   return new Promise<T>((resolve, reject) => {
