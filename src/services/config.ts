@@ -317,12 +317,15 @@ function findDataFile(dir: string): {file: string; kind: DataKind; text?: string
     const file = path.join(dir, name)
     if (!fs.existsSync(file)) continue
     if (kind !== 'package') return {file, kind}
-    // package.json counts only with a "codegenapi" key.
+    // package.json counts only with a top-level "codegenapi" key: a project that merely depends on
+    // codegenapi (or names it in a script) has no config there, and the search goes on.
     try {
       const text = fs.readFileSync(file, 'utf8')
-      if (text.includes('"codegenapi"')) return {file, kind, text}
+      if (!text.includes('"codegenapi"')) continue
+      const pkg = parseJson(text.replace(/^\uFEFF/, ''))
+      if (pkg && typeof pkg === 'object' && Object.hasOwn(pkg, 'codegenapi')) return {file, kind, text}
     } catch {
-      // unreadable package.json: not ours to report
+      // unreadable or unparsable package.json: not ours to report
     }
   }
   return undefined

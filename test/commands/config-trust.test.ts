@@ -136,6 +136,25 @@ describe('config trust: project files are data only (F-13)', () => {
   }
 })
 
+describe('config trust: a package.json without our key is not a config file', () => {
+  let box: Sandbox
+  beforeEach(() => (box = new Sandbox()))
+  afterEach(() => box.remove())
+
+  it('a project that depends on codegenapi (the name only in dependencies) gets no warning, and .codegenapirc still counts', async () => {
+    const dir = repo(box, 'proj')
+    write(
+      path.join(dir, 'package.json'),
+      JSON.stringify({name: 'p', devDependencies: {codegenapi: '^1.0.0'}, scripts: {x: 'codegenapi list'}}),
+    )
+    write(path.join(dir, '.codegenapirc'), '{"org-id": 44}')
+    const {res, byKey} = await entries(box, dir)
+    expect(res.code, res.stderr).to.equal(0)
+    expect(res.stderr).not.to.match(/package\.json/)
+    expect(byKey['org-id']).to.include({value: 44, source: 'project'})
+  })
+})
+
 describe('config trust: where project files are looked for (F-15)', () => {
   let box: Sandbox
   beforeEach(() => (box = new Sandbox()))
