@@ -312,11 +312,13 @@ export class RunMonitor {
   /** Returns a delay when the round could not poll (no budget, no token), else undefined. */
   private async poll(): Promise<number | undefined> {
     const now = Date.now()
-    const due = [...this.sched]
-      .filter(([, s]) => s.due <= now)
-      .sort((a, b) => a[1].due - b[1].due)
-      .map(([id]) => id)
+    const byDue = [...this.sched].sort((a, b) => a[1].due - b[1].due)
+    const due = byDue.filter(([, s]) => s.due <= now).map(([id]) => id)
     if (due.length === 0) return undefined
+    // One list request answers for every watched run: count the runs due within the next interval too,
+    // so that schedules a late timer pulled apart (a busy machine) come back together in one list
+    // request instead of drifting into one request per run.
+    const batch = byDue.filter(([, s]) => s.due <= now + this.intervalMs).length >= this.batchThreshold
 
     let ctx: ServiceContext
     let orgId: number
@@ -340,7 +342,7 @@ export class RunMonitor {
 
     let spent = 0
     const seen = new Set<number>()
-    if (due.length >= this.batchThreshold) {
+    if (batch) {
       const wanted = new Set(this.sched.keys())
       const oldest = Math.min(...[...wanted].map((id) => Date.parse(this.store.get(id)?.created_at ?? '') || 0))
       for (let page = 0; page < this.maxListPages && spent < budget && wanted.size > 0; page++) {

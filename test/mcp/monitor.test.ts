@@ -170,6 +170,25 @@ describe('run monitor', () => {
     expect(api.calls.length - before).to.be.at.most(2)
   })
 
+  it('brings runs whose schedules drifted apart back into one list request', async () => {
+    monitor = makeMonitor({intervalMs: 200, maxIntervalMs: 200})
+    for (const id of [21, 22, 23, 24, 25]) api.add(id)
+    // Two runs, then three more half an interval later: never four due at the same moment.
+    monitor.watch(21)
+    monitor.watch(22)
+    const started = Date.now()
+    while (Date.now() - started < 5000 && !api.calls.includes('run 22')) await new Promise((r) => setTimeout(r, 10))
+    await new Promise((r) => setTimeout(r, 100))
+    for (const id of [23, 24, 25]) monitor.watch(id)
+    const mark = api.calls.length
+    const lists = () => api.calls.slice(mark).filter((c) => c.startsWith('runs')).length
+    while (Date.now() - started < 5000 && lists() < 3) await new Promise((r) => setTimeout(r, 10))
+    expect(lists(), `calls after the second batch: ${api.calls.slice(mark).join(', ')}`).to.be.at.least(3)
+    // Once the list is used, no run is asked for on its own.
+    const firstList = api.calls.findIndex((c, i) => i >= mark && c.startsWith('runs'))
+    expect(api.calls.slice(firstList).filter((c) => c.startsWith('run '))).to.deep.equal([])
+  })
+
   it('asks for the runs the list does not show one by one', async () => {
     monitor = makeMonitor({batchThreshold: 2, maxListPages: 1})
     for (let id = 1; id <= 150; id++) api.add(id, 'COMPLETE')
