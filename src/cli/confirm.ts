@@ -1,8 +1,6 @@
-// node:readline is loaded by oclif's parser anyway; readline/promises would be a module more.
-import {createInterface} from 'node:readline'
 import {usageError} from '../api/errors.js'
 import type {CommandIO} from '../io.js'
-import {Cancelled} from './input.js'
+import {withQuestions} from './input.js'
 
 /** True when a person can be asked: stdin and stderr (where the question goes) are terminals. */
 export const canAsk = (io: Pick<CommandIO, 'stdin' | 'stderr'>) => Boolean(io.stdin.isTTY && io.stderr.isTTY)
@@ -18,17 +16,8 @@ export async function confirmOrRefuse(
 ): Promise<void> {
   if (opts.yes) return
   if (!canAsk(io)) throw usageError(`${opts.refusal} Nothing was sent.`, 'Pass --yes to confirm without a terminal.')
-  const rl = createInterface({input: io.stdin, output: io.stderr})
-  const cancelled = new Promise<never>((_, reject) => {
-    rl.once('SIGINT', () => reject(new Cancelled()))
-    rl.once('close', () => reject(new Cancelled()))
-  })
-  cancelled.catch(() => undefined)
-  try {
-    const answer = await Promise.race([new Promise<string>((resolve) => rl.question(`${opts.question} [y/N] `, resolve)), cancelled])
+  await withQuestions(io, async (ask) => {
+    const answer = await ask(`${opts.question} [y/N] `)
     if (!/^\s*y(es)?\s*$/i.test(answer)) throw usageError('Not confirmed: nothing was sent.')
-  } finally {
-    rl.removeAllListeners('close')
-    rl.close()
-  }
+  })
 }

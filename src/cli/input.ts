@@ -183,6 +183,24 @@ export async function readSecret(prompt: string, io: Pick<CommandIO, 'stdin' | '
 export async function choose<T>(items: T[], label: (item: T) => string, what: string, io: Pick<CommandIO, 'stdin' | 'stderr'>): Promise<T> {
   io.stderr.write(`Type the number of your choice (Ctrl-C cancels):\n`)
   items.forEach((item, i) => io.stderr.write(`  ${i + 1}) ${oneLine(label(item))}\n`))
+  return withQuestions(io, async (ask) => {
+    for (;;) {
+      const answer = (await ask(`${what} [1-${items.length}]: `)).trim()
+      const n = Number(answer)
+      if (/^\d+$/.test(answer) && n >= 1 && n <= items.length) return items[n - 1]
+      io.stderr.write(`${answer ? JSON.stringify(answer) : 'Nothing'} is not a choice: type a number from 1 to ${items.length}.\n`)
+    }
+  })
+}
+
+/**
+ * Questions on the terminal (stdin, asked on stderr): `use` gets an `ask` whose answer is the line
+ * typed; Ctrl-C or Ctrl-D rejects with Cancelled (exit 130). Shared by menus and confirmations.
+ */
+export async function withQuestions<T>(
+  io: Pick<CommandIO, 'stdin' | 'stderr'>,
+  use: (ask: (question: string) => Promise<string>) => Promise<T>,
+): Promise<T> {
   const rl = createInterface({input: io.stdin, output: io.stderr})
   const cancelled = new Promise<never>((_, reject) => {
     rl.once('SIGINT', () => reject(new Cancelled()))
@@ -190,14 +208,7 @@ export async function choose<T>(items: T[], label: (item: T) => string, what: st
   })
   cancelled.catch(() => undefined)
   try {
-    for (;;) {
-      const answer = (
-        await Promise.race([new Promise<string>((resolve) => rl.question(`${what} [1-${items.length}]: `, resolve)), cancelled])
-      ).trim()
-      const n = Number(answer)
-      if (/^\d+$/.test(answer) && n >= 1 && n <= items.length) return items[n - 1]
-      io.stderr.write(`${answer ? JSON.stringify(answer) : 'Nothing'} is not a choice: type a number from 1 to ${items.length}.\n`)
-    }
+    return await use((question) => Promise.race([new Promise<string>((resolve) => rl.question(question, resolve)), cancelled]))
   } finally {
     rl.removeAllListeners('close')
     rl.close()
