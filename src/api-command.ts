@@ -35,6 +35,16 @@ export abstract class ApiCommand extends BaseCommand {
    * for commands that only read: they never start, resume or report to a parent. Its notes (a state
    * file set aside, a record that could not be written) go to stderr.
    */
+  /** A run as the API has it now (never the stored copy), read through a read-only lifecycle that records it. */
+  protected async freshRun(ctx: ServiceContext, runId: number): Promise<AgentRun> {
+    const lc = await this.lifecycle(ctx, {write: false})
+    try {
+      return (await lc.get(runId, {fallback: false})).run
+    } finally {
+      await lc.close()
+    }
+  }
+
   protected async lifecycle(ctx: ServiceContext, opts: {write: boolean; debug?: boolean}): Promise<RunLifecycle> {
     const {RunLifecycle} = await import('./services/lifecycle.js')
     return RunLifecycle.open({

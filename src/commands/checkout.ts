@@ -27,13 +27,7 @@ Refused, with nothing changed, when tracked files have uncommitted changes. A ru
     await requireWorkTree(git)
     await requireClean(git)
     const ctx = await this.context(flags)
-    const lc = await this.lifecycle(ctx, {write: false})
-    let run
-    try {
-      run = (await lc.get(args.agentRunId, {fallback: false})).run
-    } finally {
-      await lc.close()
-    }
+    const run = await this.freshRun(ctx, args.agentRunId)
     const pr = choosePrFlag(run, flags.pr)
     const done = await checkoutPr(git, pr)
     const what = {created: 'new branch', updated: 'branch (fast-forwarded)', current: 'branch'}[done.action]

@@ -31,13 +31,7 @@ Colour on a terminal only (never with NO_COLOR); --json gives the files with the
     const git = gitIn(this.io.cwd, this.io.env, this.io.stdin.isTTY)
     await requireWorkTree(git)
     const ctx = await this.context(flags)
-    const lc = await this.lifecycle(ctx, {write: false})
-    let run
-    try {
-      run = (await lc.get(args.agentRunId, {fallback: false})).run
-    } finally {
-      await lc.close()
-    }
+    const run = await this.freshRun(ctx, args.agentRunId)
     const pr = choosePrFlag(run, flags.pr)
     const range = await prDiffRange(git, pr, flags.base)
     if (this.jsonEnabled()) {

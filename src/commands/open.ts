@@ -12,13 +12,7 @@ export default class Open extends ApiCommand {
 
   async run(): Promise<{id: number; web_url: string; opened: boolean}> {
     const {args, flags} = await this.parse(Open)
-    const lc = await this.lifecycle(await this.context(flags), {write: false})
-    let run
-    try {
-      run = (await lc.get(args.agentRunId, {fallback: false})).run
-    } finally {
-      await lc.close()
-    }
+    const run = await this.freshRun(await this.context(flags), args.agentRunId)
     const url = run.web_url ?? `https://codegen.com/agent/trace/${run.id}`
     const {openUrl} = await import('../cli/browser.js')
     const opened = !this.jsonEnabled() && (await openUrl(url, this.io))
