@@ -1,9 +1,9 @@
 import {randomBytes} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import {CodegenError} from '../api/errors.js'
+import {LockTimeout, withLock} from './lock.js'
 
 /**
  * Writes a whole file or nothing: a temporary file in the same directory, fsynced, then renamed over
@@ -51,64 +51,20 @@ async function followLinks(file: string): Promise<string> {
 
 /**
  * Runs `fn` while holding `<file>.lock`, so that read-modify-write cycles of several processes (two
- * `config set`, the CLI and an MCP server) do not lose each other's changes. A lock left by a process
- * that died is taken over; a live holder is waited for up to `timeoutMs`.
+ * `config set`, the CLI and an MCP server) do not lose each other's changes. The lock is the state
+ * store's (services/lock.ts): one lock, with a lease, a dead holder's lock broken.
  */
 export async function withFileLock<T>(file: string, fn: () => Promise<T>, opts: {timeoutMs?: number} = {}): Promise<T> {
   const lock = `${path.resolve(file)}.lock`
-  await fs.mkdir(path.dirname(lock), {recursive: true, mode: 0o700})
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000)
-  for (let attempt = 0; ; attempt++) {
-    let handle
-    try {
-      handle = await fs.open(lock, 'wx', 0o600)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      if (await takeOverStale(lock)) continue
-      if (Date.now() > deadline) {
-        throw new CodegenError('config', `${file} is locked by another codegenapi process (${lock}).`, {
-          hint: `If no codegenapi process is running, delete ${lock}.`,
-        })
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(100, 5 * 2 ** Math.min(attempt, 5)) + Math.random() * 10))
-      continue
-    }
-    try {
-      await handle.writeFile(`${process.pid} ${os.hostname()}\n`, 'utf8')
-    } finally {
-      await handle.close()
-    }
-    try {
-      return await fn()
-    } finally {
-      await fs.rm(lock, {force: true})
-    }
-  }
-}
-
-/** Removes a lock whose holder is gone: a dead process on this host, or an old lock from elsewhere. */
-async function takeOverStale(lock: string): Promise<boolean> {
-  let text: string
-  let age: number
   try {
-    text = await fs.readFile(lock, 'utf8')
-    age = Date.now() - (await fs.stat(lock)).mtimeMs
-  } catch {
-    return true // gone meanwhile: try again at once
-  }
-  const [pid, host] = text.trim().split(' ')
-  const dead = host === os.hostname() && Number(pid) > 0 ? !isAlive(Number(pid)) : age > 30_000
-  if (!dead) return false
-  await fs.rm(lock, {force: true})
-  return true
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
+    return await withLock(lock, fn, {timeoutMs: opts.timeoutMs})
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    if (error instanceof LockTimeout) {
+      throw new CodegenError('config', `${file} is locked by another codegenapi process (${lock}).`, {
+        hint: `If no codegenapi process is running, delete ${lock}.`,
+      })
+    }
+    throw error
   }
 }
 

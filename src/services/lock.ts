@@ -19,6 +19,9 @@ export interface LockOptions {
   timeoutMs?: number
 }
 
+/** The lock stayed held by a live process past the wait allowed. */
+export class LockTimeout extends Error {}
+
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** True while a process with this pid exists (EPERM: it exists, owned by someone else). */
@@ -79,7 +82,7 @@ export async function withLock<T>(lockFile: string, fn: () => Promise<T>, opts: 
     }
     if (Date.now() > deadline) {
       const who = held?.content ? ` (process ${held.content.pid})` : ''
-      throw new Error(`${lockFile} is held by another codegenapi process${who}; try again, or remove the file if no codegenapi runs.`)
+      throw new LockTimeout(`${lockFile} is held by another codegenapi process${who}; try again, or remove the file if no codegenapi runs.`)
     }
     await pause(delay + Math.random() * delay)
     delay = Math.min(40, delay * 1.5)
