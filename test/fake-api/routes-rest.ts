@@ -2,7 +2,7 @@
 // integrations, OAuth token status and setup commands. Answers are checked against the contract by
 // the server like every other route; the bookkeeping lives in RestState, cleared on reset().
 import {checkBody, Issues, last} from './params.js'
-import type {Reply, RequestContext, Route} from './routes.js'
+import {forbidden, invalid, isReply, orgScoped, type Reply, type RequestContext, type Route} from './routes.js'
 import type {FakeState} from './state.js'
 import type {FakeRun, GithubPullRequest} from './types.js'
 
@@ -54,22 +54,11 @@ export const DEFAULT_CHECK_SUITE = (): CheckSuiteSettings => ({
 })
 
 const ok = (body: unknown): Reply => ({status: 200, body})
-const invalid = (issues: Issues): Reply => ({status: 422, body: {detail: issues.list}})
-const forbidden: Reply = {status: 403, body: {message: 'You do not have access to this organization.', status_code: 403}}
 const runNotFound: Reply = {status: 404, body: {message: 'Agent run not found.', status_code: 404}}
 const repoNotFound: Reply = {status: 404, body: {message: 'Repository not found.', status_code: 404}}
 const prNotFound: Reply = {status: 404, body: {message: 'Pull request not found.', status_code: 404}}
 
-/** Org id from the path (422 when not an integer, 403 when not the user's) and whatever `more` reads. */
-function scoped<T>(ctx: RequestContext, more: (issues: Issues) => T): {orgId: number; value: T} | Reply {
-  const issues = new Issues()
-  const orgId = issues.int('path', 'org_id', ctx.params.org_id)
-  const value = more(issues)
-  if (issues.list.length || orgId === undefined) return invalid(issues)
-  if (!ctx.state.isMember(orgId)) return forbidden
-  return {orgId, value}
-}
-const isReply = (x: object): x is Reply => 'status' in x
+const scoped = orgScoped // the same org-id check as the first routes
 
 const TERMINAL = new Set(['COMPLETE', 'FAILED', 'ERROR', 'STOPPED', 'CANCELLED'])
 const repoOfPr = (pr: GithubPullRequest) => /github\.com\/([^/]+\/[^/]+)\/pull\/(\d+)/.exec(pr.url ?? '')

@@ -29,8 +29,8 @@ export interface Route {
 }
 
 const ok = (body: unknown): Reply => ({status: 200, body})
-const invalid = (issues: Issues): Reply => ({status: 422, body: {detail: issues.list}})
-const forbidden: Reply = {status: 403, body: {message: 'You do not have access to this organization.', status_code: 403}}
+export const invalid = (issues: Issues): Reply => ({status: 422, body: {detail: issues.list}})
+export const forbidden: Reply = {status: 403, body: {message: 'You do not have access to this organization.', status_code: 403}}
 const runNotFound: Reply = {status: 404, body: {message: 'Agent run not found.', status_code: 404}}
 
 export function page<T>(all: T[], skip: number, limit: number): {items: T[]; total: number; page: number; size: number; pages: number} {
@@ -50,7 +50,7 @@ export function toWire(run: FakeRun): AgentRun {
 }
 
 /** Org id from the path plus whatever else `more` validates; a 422 or 403 reply when they fail. */
-function orgScoped<T>(ctx: RequestContext, more: (issues: Issues) => T): {orgId: number; value: T} | Reply {
+export function orgScoped<T>(ctx: RequestContext, more: (issues: Issues) => T): {orgId: number; value: T} | Reply {
   const issues = new Issues()
   const orgId = issues.int('path', 'org_id', ctx.params.org_id)
   const value = more(issues)
@@ -58,7 +58,7 @@ function orgScoped<T>(ctx: RequestContext, more: (issues: Issues) => T): {orgId:
   if (!ctx.state.isMember(orgId)) return forbidden
   return {orgId, value}
 }
-const isReply = (x: object): x is Reply => 'status' in x
+export const isReply = (x: object): x is Reply => 'status' in x
 
 function nonEmptyPrompt(issues: Issues, body: Record<string, unknown> | undefined): void {
   if (body && typeof body.prompt === 'string' && body.prompt.trim() === '') {
