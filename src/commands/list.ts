@@ -13,7 +13,7 @@ import {repoDefault, repoIfInOrg} from '../cli/repo-default.js'
 
 export default class List extends ApiCommand {
   static override summary = 'List agent runs, newest first.'
-  static override description = `The API filters by user and source type; --status and --repo are filtered while paging, until --limit runs match, the runs run out, or ${MAX_FILTER_PAGES * 100} runs were read (then it says so). --repo finds runs started with --repo or --repo-id, or with a pull request on it; an unknown repository is refused with the closest names.
+  static override description = `The API filters by user and source type; --status and --repo are filtered while paging, until --limit runs match, the runs run out, or ${MAX_FILTER_PAGES * 100} runs in a row matched nothing (then it says so). --repo finds runs started with --repo or --repo-id, or with a pull request on it; an unknown repository is refused with the closest names.
 Statuses (case-insensitive, comma-separated): ${STATUS_NAMES}.`
   static override examples = [
     '<%= config.bin %> list',
@@ -70,7 +70,7 @@ Statuses (case-insensitive, comma-separated): ${STATUS_NAMES}.`
     if (table && count === 0) this.log('No agent runs match.')
     if (scanned.capped) {
       this.note(
-        `Searched the newest ${scanned.runs} agent runs and stopped: ${count} matched. Narrow with --user, --mine or --source-type to reach older runs.`,
+        `Searched the newest ${scanned.runs} agent runs and stopped after ${MAX_FILTER_PAGES * 100} in a row matched nothing: ${count} matched. Narrow with --user, --mine or --source-type to reach older runs.`,
       )
     } else if (count >= flags.limit && scanned.more && !this.jsonEnabled()) {
       this.note(`${count} shown; --limit ${Math.max(flags.limit * 5, 100)} for more.`)

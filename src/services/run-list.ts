@@ -18,11 +18,15 @@ export interface ListRunsRequest {
   user?: string
   mine?: boolean
   sourceType?: string
-  /** Pages read at most when filtering here (default MAX_FILTER_PAGES). */
+  /** Pages in a row without a match after which a filtered walk stops (default MAX_FILTER_PAGES). */
   maxPages?: number
 }
 
-/** A filtered listing reads at most this many pages (of 100 runs) before it says it stopped (F-79). */
+/**
+ * A filtered listing stops (and says so) after this many pages (of 100 runs) in a row with no match
+ * (F-79): a filter that matches nothing does not walk the whole history, while one that keeps
+ * matching reads as far as --limit needs.
+ */
 export const MAX_FILTER_PAGES = 5
 
 export function parseSourceType(input: string): string {
@@ -62,6 +66,7 @@ export async function openRunListing(ctx: ServiceContext, req: Omit<ListRunsRequ
   // Unfiltered, ask for exactly what is wanted; filtered, full pages waste the fewest requests.
   const pageSize = filtering ? API_MAX_PAGE : Math.min(API_MAX_PAGE, req.limit ?? API_MAX_PAGE)
   let pages = 0
+  let matchedOnPage = 0
   let scanned = 0
   let more = false
   let total = 0
@@ -78,16 +83,23 @@ export async function openRunListing(ctx: ServiceContext, req: Omit<ListRunsRequ
   async function* walk(): AsyncGenerator<AgentRun> {
     for await (const run of all) {
       scanned++
-      if (!(statuses && !statuses.has(normaliseStatus(run.status))) && !(target && !isOnRepo(run, target, {repos}))) yield run
-      // At the end of the last page allowed, stop: a filter that matches little must not walk the whole history.
-      if (scanned >= pages * pageSize && pages >= maxPages) return
+      if (!(statuses && !statuses.has(normaliseStatus(run.status))) && !(target && !isOnRepo(run, target, {repos}))) {
+        matchedOnPage = pages
+        yield run
+      }
+      // At the end of a page, after maxPages pages in a row with no match, stop.
+      if (scanned >= pages * pageSize && pages - matchedOnPage >= maxPages) return
     }
     more = false
   }
   return {
     runs: walk(),
     repos,
-    scanned: () => ({runs: scanned, capped: more && pages >= maxPages && scanned >= pages * pageSize, more: scanned < total}),
+    scanned: () => ({
+      runs: scanned,
+      capped: more && pages - matchedOnPage >= maxPages && scanned >= pages * pageSize,
+      more: scanned < total,
+    }),
   }
 }
 

@@ -31,7 +31,7 @@ export const listTool = tool({
     )
     if (listed.capped)
       lines.push(
-        `Stopped after the newest ${MAX_FILTER_PAGES * 100} runs: older runs were not searched (narrow with user_id or source_type).`,
+        `Stopped after ${MAX_FILTER_PAGES * 100} runs in a row matched nothing: older runs were not searched (narrow with user_id or source_type).`,
       )
     if (runs.length === 0) lines.unshift('No agent runs match.')
     return {data: {runs, count: runs.length}, text: lines.join('\n')}
