@@ -330,7 +330,7 @@ describe('lifecycle: get and list show what a run is about and where', () => {
 })
 
 describe('lifecycle: a filtered list reads a bounded number of pages', () => {
-  const api = useFakeApi({runCount: 1000})
+  const api = useFakeApi({runCount: 2500})
 
   it('F-79: stops after the page cap and says so', async () => {
     // Nothing matches: five pages, then it says so.
@@ -338,13 +338,13 @@ describe('lifecycle: a filtered list reads a bounded number of pages', () => {
     const res = await runCli(['list', '--status', 'cancelled', '--limit', '900'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
     const pages = api.fake().requests.filter((r) => r.path.endsWith('/agent/runs'))
-    expect(pages.length).to.equal(5)
-    expect(res.stderr).to.contain('Searched the newest 500 agent runs and stopped')
+    expect(pages.length).to.equal(20)
+    expect(res.stderr).to.contain('Searched the newest 2000 agent runs and stopped after 2000 in a row matched nothing')
   })
 
   it('F-79: a filter that keeps matching is not cut off: it reads as far as --limit needs', async () => {
     const fake = api.fake()
-    // One STOPPED run every 100 runs, nine pages deep: no five pages in a row without a match.
+    // One STOPPED run every 100 runs, nine pages deep: never a run of empty pages.
     const ids = fake.runs.map((r) => r.id).sort((a, b) => b - a)
     const sparse = ids.filter((_, i) => i % 100 === 50).slice(0, 9)
     for (const r of fake.runs) if (r.status === 'STOPPED') fake.setRunStatus(r.id, 'COMPLETE')
