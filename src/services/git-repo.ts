@@ -1,5 +1,7 @@
 // The GitHub repository of the working directory, found as gh finds it: the remote named origin,
 // else the only remote. Only github.com remotes count; anything else leaves the command as it was.
+import fs from 'node:fs'
+import path from 'node:path'
 import {gitIn, isWorkTree, remotes, type Git} from './git.js'
 
 export interface GitHubRepo {
@@ -50,13 +52,25 @@ export interface RepoFromRemote {
   remote: string
 }
 
+/**
+ * Whether cwd or a folder above it has a `.git` (folder, or file for worktrees and submodules), or
+ * GIT_DIR is set: outside a checkout, `list` and `new` then spawn no git (a spawn costs a start-up).
+ */
+export function mayBeInCheckout(cwd: string, env: NodeJS.ProcessEnv): boolean {
+  if (env.GIT_DIR) return true
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return true
+    if (path.dirname(dir) === dir) return false
+  }
+}
+
 /** The remote gh would use: origin, else the only remote; undefined outside a work tree or with none. */
 export async function repoFromWorkingDirectory(
   cwd: string,
   env: NodeJS.ProcessEnv,
   git: Git = gitIn(cwd, env),
 ): Promise<RepoFromRemote | undefined> {
-  if (!(await isWorkTree(git))) return undefined
+  if (!mayBeInCheckout(cwd, env) || !(await isWorkTree(git))) return undefined
   const all = await remotes(git)
   const name = all.has('origin') ? 'origin' : all.size === 1 ? [...all.keys()][0] : undefined
   if (name === undefined) return undefined

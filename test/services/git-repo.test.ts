@@ -1,5 +1,9 @@
 import {expect} from 'chai'
-import {parseGitHubRemote} from '../../src/services/git-repo.js'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type {Git} from '../../src/services/git.js'
+import {parseGitHubRemote, repoFromWorkingDirectory} from '../../src/services/git-repo.js'
 
 describe('parseGitHubRemote', () => {
   it('reads the https, ssh, scp-like and git forms of github.com', () => {
@@ -37,5 +41,33 @@ describe('parseGitHubRemote', () => {
       'git@github.com:acme/...git',
     ])
       expect(parseGitHubRemote(url), url).to.equal(undefined)
+  })
+})
+
+describe('repoFromWorkingDirectory', () => {
+  let dir: string
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenapi-nogit-'))))
+  afterEach(() => fs.rmSync(dir, {recursive: true, force: true}))
+
+  it('spawns no git outside a checkout (every `list` would pay for one)', async () => {
+    const calls: string[][] = []
+    const git: Git = (args) => {
+      calls.push(args)
+      return Promise.resolve({stdout: 'true\n', stderr: '', code: 0})
+    }
+    expect(await repoFromWorkingDirectory(dir, {}, git)).to.equal(undefined)
+    expect(calls).to.deep.equal([])
+  })
+
+  it('asks git once a .git is above the working directory', async () => {
+    fs.mkdirSync(path.join(dir, '.git'))
+    fs.mkdirSync(path.join(dir, 'sub'))
+    const calls: string[][] = []
+    const git: Git = (args) => {
+      calls.push(args)
+      return Promise.resolve({stdout: args[0] === 'rev-parse' ? 'true\n' : '', stderr: '', code: 0})
+    }
+    await repoFromWorkingDirectory(path.join(dir, 'sub'), {}, git)
+    expect(calls[0]).to.deep.equal(['rev-parse', '--is-inside-work-tree'])
   })
 })
