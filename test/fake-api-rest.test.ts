@@ -1,34 +1,25 @@
 import {expect} from 'chai'
+import {useFakeApi} from './helpers/fake.js'
 import {findOperation, loadSpec} from './fake-api/contract.js'
 import {ROUTES} from './fake-api/routes.js'
-import {startFakeApi, type FakeApi, type FakeApiOptions} from './fake-api/server.js'
+import type {FakeApiOptions} from './fake-api/server.js'
 
 // The fake's answers for the rest of the contract (routes-rest.ts): checked against the contract after
 // each test like every other route, and here for what each endpoint does.
 
 function useFake(opts: FakeApiOptions = {}) {
-  let fake: FakeApi
-  before(async () => {
-    fake = await startFakeApi(opts)
-  })
-  after(async () => {
-    await fake?.close()
-  })
-  beforeEach(() => fake.reset())
-  afterEach(() => {
-    expect(fake.contractViolations, 'responses that break the contract').to.deep.equal([])
-    expect(fake.requestViolations, 'requests that break the contract').to.deep.equal([])
-  })
+  // The suites' own helper: one fake, reset before each test, its answers checked against the contract.
+  const {fake} = useFakeApi(opts)
   const api = async (p: string, init: {method?: string; body?: unknown} = {}) => {
-    const res = await fetch(fake.url + p, {
+    const res = await fetch(fake().url + p, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: {authorization: `Bearer ${fake.token}`, ...(init.body === undefined ? {} : {'content-type': 'application/json'})},
+      headers: {authorization: `Bearer ${fake().token}`, ...(init.body === undefined ? {} : {'content-type': 'application/json'})},
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     })
     const text = await res.text()
     return {status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined}
   }
-  return {fake: () => fake, api}
+  return {fake, api}
 }
 
 const pr = (id: number, repo: string, n: number) => ({

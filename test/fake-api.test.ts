@@ -3,6 +3,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {findOperation, validateRequestBody, validateResponse, validateSchema} from './fake-api/contract.js'
 import {startFakeApi, type FakeApi, type FakeApiOptions} from './fake-api/server.js'
+import {useFakeApi} from './helpers/fake.js'
 import {spawnTracked} from './helpers/processes.js'
 import {until} from './helpers/wait.js'
 
@@ -32,22 +33,10 @@ function client(fake: () => FakeApi) {
   }
 }
 
-/** One fake per suite, reset before each test; afterwards nothing it sent may break the contract. */
+/** One fake per suite (the suites' own helper: reset before each test, contract checked after). */
 function useFake(opts: FakeApiOptions = {}) {
-  let fake: FakeApi
-  before(async () => {
-    fake = await startFakeApi(opts)
-  })
-  after(async () => {
-    await fake?.close()
-  })
-  beforeEach(() => fake.reset())
-  afterEach(() => {
-    expect(fake.contractViolations, 'responses that break the contract').to.deep.equal([])
-    expect(fake.requestViolations, 'requests that break the contract').to.deep.equal([])
-  })
-  const get = () => fake
-  return {fake: get, api: client(get)}
+  const {fake} = useFakeApi(opts)
+  return {fake, api: client(fake)}
 }
 
 describe('fake API: contract validator', () => {
