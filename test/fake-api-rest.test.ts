@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {useFakeApi} from './helpers/fake.js'
 import {findOperation, loadSpec} from './fake-api/contract.js'
-import {ROUTES} from './fake-api/routes.js'
+import {ROUTES} from '../src/sandbox/routes.js'
 import type {FakeApiOptions} from './fake-api/server.js'
 
 // The fake's answers for the rest of the contract (routes-rest.ts): checked against the contract after

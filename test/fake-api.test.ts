@@ -1,7 +1,9 @@
 import {expect} from 'chai'
+import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {findOperation, validateRequestBody, validateResponse, validateSchema} from './fake-api/contract.js'
+import {startSandboxApi} from '../src/sandbox/server.js'
 import {startFakeApi, type FakeApi, type FakeApiOptions} from './fake-api/server.js'
 import {useFakeApi} from './helpers/fake.js'
 import {spawnTracked} from './helpers/processes.js'
@@ -97,6 +99,34 @@ describe('fake API: contract validator', () => {
     expect(validateRequestBody('POST', '/v1/organizations/42/agent/run/resume', {prompt: 'x'}).join()).to.contain("'agent_run_id'")
     expect(validateRequestBody('POST', '/v1/organizations/42/agent/run', undefined)).to.have.length(1)
     expect(validateRequestBody('GET', '/v1/users/me', undefined)).to.deep.equal([])
+  })
+})
+
+describe("fake API: the contract check is the tests' own (the sandbox ships without it)", () => {
+  it("an answer off the contract is recorded by the tests' fake, and would fail the suite", async () => {
+    const fake = await startFakeApi()
+    const bare = await startSandboxApi()
+    try {
+      for (const f of [fake, bare]) {
+        // A run whose web_url is a number: the contract says string or null.
+        const run = f.addRun({web_url: 5 as unknown as string})
+        const res = await fetch(`${f.url}/v1/organizations/42/agent/run/${run.id}`, {headers: {authorization: `Bearer ${f.token}`}})
+        expect(res.status).to.equal(200)
+      }
+      expect(fake.contractViolations.join('\n')).to.contain('/web_url')
+      // useFakeApi's afterEach asserts this list is empty: the same answer in any suite fails its test.
+      expect(bare.contractViolations).to.deep.equal([])
+    } finally {
+      await fake.close()
+      await bare.close()
+    }
+  })
+
+  it('the sandbox does not load ajv or the spec: only the tests hand it a contract check', () => {
+    const sources = ['server', 'routes', 'routes-rest', 'state', 'data', 'params', 'paths', 'rate-limit', 'types'].map((n) =>
+      fs.readFileSync(path.join(ROOT, 'src', 'sandbox', `${n}.ts`), 'utf8'),
+    )
+    for (const text of sources) expect(text).to.not.match(/from '(ajv|.*contract)/)
   })
 })
 

@@ -1,9 +1,11 @@
 // Validates bodies against the OpenAPI contract in contract/codegen-openapi.json (OpenAPI 3.1, so the
-// schemas are JSON Schema 2020-12 and ajv's 2020 build compiles them as they are).
+// schemas are JSON Schema 2020-12 and ajv's 2020 build compiles them as they are). Test-side only: the
+// sandbox (src/sandbox) ships without ajv and the spec; the tests hand it this check (./server.ts).
 import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import Ajv2020Module, {type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
+import {matchTemplates as matchPaths} from '../../src/sandbox/paths.js'
 
 const Ajv2020 = Ajv2020Module.default
 
@@ -26,7 +28,7 @@ export interface OperationMatch {
 interface Contract {
   spec: Json
   ajv: InstanceType<typeof Ajv2020>
-  templates: {template: string; segments: string[]}[]
+  templates: string[]
   validators: Map<string, ValidateFunction>
 }
 
@@ -37,7 +39,7 @@ function load(): Contract {
   const spec = JSON.parse(fs.readFileSync(SPEC_PATH, 'utf8')) as Json
   const ajv = new Ajv2020({strict: false, allErrors: true, validateFormats: false})
   ajv.addSchema(spec, SPEC_ID)
-  const templates = Object.keys(spec.paths ?? {}).map((template) => ({template, segments: splitPath(template)}))
+  const templates = Object.keys(spec.paths ?? {})
   contract = {spec, ajv, templates, validators: new Map()}
   return contract
 }
@@ -46,38 +48,12 @@ export function loadSpec(): Json {
   return load().spec
 }
 
-function splitPath(p: string): string[] {
-  return p.split('?')[0].split('/').filter(Boolean)
-}
-
-const isParam = (segment: string) => segment.startsWith('{') && segment.endsWith('}')
-
-/**
- * Spec path templates that match a concrete path, best first: at the first segment where two templates
- * differ, a literal segment beats a parameter (`/agent/run/resume` before `/agent/run/{agent_run_id}`).
- */
+/** Spec path templates that match a concrete path, best first (the sandbox's matcher, over the spec's templates). */
 export function matchTemplates(
   concretePath: string,
-  templates: string[] = load().templates.map((t) => t.template),
+  templates: string[] = load().templates,
 ): {template: string; params: Record<string, string>}[] {
-  const segments = splitPath(concretePath)
-  const found: {template: string; params: Record<string, string>; literal: boolean[]}[] = []
-  for (const template of templates) {
-    const tpl = splitPath(template)
-    if (tpl.length !== segments.length) continue
-    const params: Record<string, string> = {}
-    let ok = true
-    for (let i = 0; i < tpl.length && ok; i++) {
-      if (isParam(tpl[i])) params[tpl[i].slice(1, -1)] = decodeURIComponent(segments[i])
-      else ok = tpl[i] === segments[i]
-    }
-    if (ok) found.push({template, params, literal: tpl.map((s) => !isParam(s))})
-  }
-  found.sort((a, b) => {
-    for (let i = 0; i < a.literal.length; i++) if (a.literal[i] !== b.literal[i]) return a.literal[i] ? -1 : 1
-    return 0
-  })
-  return found.map(({template, params}) => ({template, params}))
+  return matchPaths(concretePath, templates)
 }
 
 /** The operation a request goes to, or undefined when no path template with that method matches. */

@@ -1,4 +1,4 @@
-// Shapes shared by the fake API's modules. Wire types follow components.schemas of the contract.
+// Shapes shared by the sandbox's modules (a fake Codegen API). Wire types follow components.schemas of the contract.
 import type {IncomingHttpHeaders} from 'node:http'
 import type {RestState} from './routes-rest.js'
 
@@ -105,7 +105,22 @@ export interface RateLimitConfig {
   pr_edit?: RateLimitRule
 }
 
-export interface FakeApiOptions {
+/**
+ * What the tests check every request and answer against (test/fake-api/contract.ts, with ajv and the
+ * spec): the sandbox ships without it.
+ */
+export interface ContractCheck {
+  /** The contract has this method on this path (a request the sandbox does not route is then a 501). */
+  hasOperation(method: string, path: string): boolean
+  /** The contract has this path with some method (then 405, not 404). */
+  hasPath(path: string): boolean
+  /** Problems with a request body (empty: valid). */
+  requestBody(method: string, path: string, body: unknown): string[]
+  /** Problems with a response (empty: valid). */
+  response(method: string, path: string, status: number, body: unknown): string[]
+}
+
+export interface SandboxApiOptions {
   /** Default 0 (any free port). */
   port?: number
   /** The one valid API token. Default "test-token-9f8e7d6c5b4a". */
@@ -141,7 +156,9 @@ export interface FakeApiOptions {
   logIntervalMs?: number
   /** Answer 429 like the API: true for the published limits, or custom ones. Off by default. */
   rateLimits?: boolean | RateLimitConfig
-  /** Validate every response against the contract (default true). */
+  /** The contract check of requests and responses; none in the product. */
+  contract?: ContractCheck
+  /** With `contract`: validate every response against it (default true). */
   validate?: boolean
 }
 
@@ -174,6 +191,7 @@ export interface RecordedRequest {
   query: Record<string, string>
   headers: IncomingHttpHeaders
   /** Parsed JSON, the raw text when it is not JSON, undefined when empty. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON a client sent; tests read it field by field
   body: any
   /** The status sent; 0 when the socket was destroyed without an answer. */
   status: number
@@ -183,7 +201,7 @@ export interface RecordedRequest {
   fault?: FaultKind | 'status'
 }
 
-export interface FakeApi {
+export interface SandboxApi {
   /** e.g. http://127.0.0.1:43567 (no trailing slash). */
   readonly url: string
   readonly port: number
