@@ -37,3 +37,29 @@ export async function interruptible<T>(
     process.off('SIGINT', onSigint)
   }
 }
+
+/**
+ * Ctrl-C for several creates in a row (`new --attempts`): the first stops further creates and lets the
+ * one on the wire finish (so its run is recorded), a second cuts that one off. `run` reports what
+ * happened to each; `interrupted` says whether Ctrl-C was pressed.
+ */
+export async function interruptibleGroup<T>(
+  run: (stop: {signal: AbortSignal; cut: AbortSignal}) => Promise<T>,
+  note: (text: string) => void,
+): Promise<{value: T; interrupted: boolean}> {
+  const stop = new AbortController()
+  const cut = new AbortController()
+  const onSigint = () => {
+    if (stop.signal.aborted) return cut.abort()
+    note(
+      'Interrupted: no further attempt is sent; an attempt already sent is waited for, so that its run is recorded (Ctrl-C again to stop waiting).',
+    )
+    stop.abort(new CodegenError('interrupted', 'Interrupted: nothing was sent.'))
+  }
+  process.on('SIGINT', onSigint)
+  try {
+    return {value: await run({signal: stop.signal, cut: cut.signal}), interrupted: stop.signal.aborted}
+  } finally {
+    process.off('SIGINT', onSigint)
+  }
+}

@@ -5,6 +5,9 @@ import type {AgentRun} from '../api/schemas.js'
 import {DEFAULT_WAIT_TIMEOUT, DURATION_HELP} from '../flags.js'
 import {parseDuration} from '../services/duration.js'
 import {parsePositiveInt} from '../services/validate.js'
+import {usageError} from '../api/errors.js'
+import {parseGroupId} from '../domain/run.js'
+import type {ServiceContext} from '../services/context.js'
 import type {RunRecord} from '../services/state.js'
 import {link, paint, statusColor} from '../output/format.js'
 import {oneLine, sanitize} from '../output/sanitize.js'
@@ -16,26 +19,32 @@ import {RUN_FIELDS} from '../output/json-fields.js'
 
 export default class Watch extends ApiCommand {
   static override summary = 'Follow agent runs live until they finish; the exit code is the worst outcome.'
-  static override description = `Watches exactly the runs given; with no ids, the runs still active in the local run state (those started with \`new\` or by the MCP server). Each run's status is asked of the API, whatever the local state says. On a terminal, a live board; elsewhere one line per change, for CI logs. When a watched run that has a parent finishes, the parent is resumed with a report once it is COMPLETE (once per child, whichever process sends it).
+  static override description = `Watches exactly the runs given; with no ids, the runs still active in the local run state (those started with \`new\` or by the MCP server). Each run's status is asked of the API, whatever the local state says. On a terminal, a live board; elsewhere one line per change, for CI logs. --group ID follows the attempts of a \`new --attempts\` group (found by the group id in their metadata).
+When a watched run that has a parent finishes, the parent is resumed with a report once it is COMPLETE (once per child, whichever process sends it).
 Exit codes: ${WAIT_EXIT_CODES}.`
   static override examples = [
     '<%= config.bin %> watch 11745',
     '<%= config.bin %> watch 11745 11746 --timeout 1h',
     '<%= config.bin %> watch   # everything still running',
+    '<%= config.bin %> watch --group g-1a2b3c4d',
   ]
   static override strict = false
   static override args = {ids: Args.string({description: 'Agent run ids', required: false})}
   static override flags = {
     ...jsonFlags(RUN_FIELDS),
     timeout: Flags.string({description: `Give up after this long (${DURATION_HELP})`}),
+    group: Flags.string({description: 'Follow the attempts of this group (`new --attempts`), instead of ids'}),
     notify: Flags.boolean({description: 'A desktop notification as each run finishes (notify-send, osascript or PowerShell)'}),
   }
 
   async run(): Promise<AgentRun[]> {
     const {argv, flags} = await this.parse(Watch)
-    const ids = (argv as string[]).map((a) => parsePositiveInt(a, 'AGENT_RUN_ID'))
+    let ids = (argv as string[]).map((a) => parsePositiveInt(a, 'AGENT_RUN_ID'))
     const timeoutMs = parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
+    if (flags.group !== undefined && ids.length > 0) throw usageError('Give run ids or --group, not both.')
+    const groupId = flags.group !== undefined ? parseGroupId(flags.group) : undefined
     const ctx = await this.context(flags)
+    if (groupId !== undefined) ids = await this.groupIds(ctx, groupId)
     const lc = await this.lifecycle(ctx, {write: true})
     const {runFromRecord} = await import('../domain/run.js')
     const {worstExitCode} = await import('../services/watch.js')
@@ -98,11 +107,24 @@ Exit codes: ${WAIT_EXIT_CODES}.`
     return outcome.runs.filter((r) => !r.missing).map((r) => r.run ?? runFromRecord(r.record))
   }
 
+  /** The run ids of a group, by attempt number; a group with no run found is "not found" (exit 4). */
+  private async groupIds(ctx: ServiceContext, groupId: string): Promise<number[]> {
+    const {findGroup} = await import('../services/groups.js')
+    const found = await findGroup(ctx, groupId)
+    if (found.runs.length === 0) {
+      const {CodegenError} = await import('../api/errors.js')
+      throw new CodegenError('not_found', `No agent runs of group ${groupId} among the newest runs.`)
+    }
+    this.note(`Group ${groupId}: ${found.runs.map((r) => `attempt ${r.attempt} is run ${r.run.id}`).join(', ')}.`)
+    return found.runs.map((r) => r.run.id)
+  }
+
   private describe(r: RunRecord): string {
     const s = this.style
     const pr = r.prs.find((p) => p.url)
     return [
       `run ${r.id}`,
+      r.attempt !== undefined && r.group_id ? `attempt ${r.attempt}` : '',
       paint(s, statusColor(r.status), oneLine(r.status ?? 'unknown')),
       r.repo ? oneLine(r.repo) : '',
       pr?.url ? link(s, oneLine(pr.url)) : r.web_url ? link(s, oneLine(r.web_url)) : '',

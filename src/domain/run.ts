@@ -123,6 +123,9 @@ export const RunRecordSchema = z.object({
    */
   parent_report: z.optional(z.enum(PARENT_REPORT_STATES)),
   parent_report_note: z.optional(z.string()),
+  /** `new --attempts N`: the group this run is one attempt of, and which attempt (from its metadata). */
+  group_id: z.optional(z.string()),
+  attempt: z.optional(z.int()),
 })
 
 export type RunRecord = z.infer<typeof RunRecordSchema>
@@ -215,6 +218,38 @@ export function isOnRepo(run: AgentRun, target: RepoTarget, opts: {repos?: RepoN
   })
 }
 
+// --- attempt groups ---------------------------------------------------------------------------------
+
+/** Metadata keys of `new --attempts N`: the group id, this run's attempt number, and N. */
+export const GROUP_KEYS = {group: 'attempt_group', attempt: 'attempt', attempts: 'attempts'} as const
+
+const GROUP_ID = /^g-[0-9a-f]{8}$/
+
+/** A group id as `new --attempts` makes them (g- and 8 hex digits); anything else is a usage error. */
+export function parseGroupId(input: string): string {
+  const id = input.trim().toLowerCase()
+  if (!GROUP_ID.test(id)) throw usageError(`Invalid group id ${JSON.stringify(input)}: it looks like g-1a2b3c4d (see \`new --attempts\`).`)
+  return id
+}
+
+export interface RunGroup {
+  id: string
+  attempt: number
+  attempts: number
+}
+
+/** The attempt group a run belongs to, from its metadata; undefined unless all three keys are well-formed. */
+export function groupOf(run: AgentRun): RunGroup | undefined {
+  const m = metadataOf(run)
+  const id = m[GROUP_KEYS.group]
+  const attempt = m[GROUP_KEYS.attempt]
+  const attempts = m[GROUP_KEYS.attempts]
+  if (typeof id !== 'string' || !GROUP_ID.test(id)) return undefined
+  if (typeof attempt !== 'number' || typeof attempts !== 'number' || !Number.isInteger(attempt) || !Number.isInteger(attempts))
+    return undefined
+  return attempt >= 1 && attempt <= attempts && attempts <= 100 ? {id, attempt, attempts} : undefined
+}
+
 // --- parent, pull requests, title ------------------------------------------------------------------
 
 /** The parent a run reports to: only what its local record says (written at start), never API metadata. */
@@ -268,12 +303,20 @@ export function recordFromRun(run: AgentRun, previous?: RunRecord, now = new Dat
     prs: run.github_pull_requests ? prsOf(run) : (previous?.prs ?? []),
     repo: repoOf(run, {repos, record: previous}) ?? null,
     parent_run_id: parent ?? null,
+    ...groupFields(run, previous),
     ...(owesReport ? {parent_report: 'pending' as const} : {}),
     watched_since: previous?.watched_since ?? now.toISOString(),
     last_seen: now.toISOString(),
     ...(statusChanged ? {last_change: now.toISOString()} : {}),
     watched: previous?.watched ?? false,
   }
+}
+
+function groupFields(run: AgentRun, previous?: RunRecord): Pick<RunRecord, 'group_id' | 'attempt'> {
+  const group = groupOf(run)
+  if (group) return {group_id: group.id, attempt: group.attempt}
+  // The single-run endpoint and the listing both carry metadata; a run without it keeps what was known.
+  return previous?.group_id !== undefined ? {group_id: previous.group_id, attempt: previous.attempt} : {}
 }
 
 /** A record in the API's shape, for commands that print runs from the local state. */

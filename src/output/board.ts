@@ -50,9 +50,12 @@ export class LiveBoard implements LiveRegion {
  */
 export function boardLines(records: RunRecord[], style: OutputStyle): string[] {
   const url = (r: RunRecord) => oneLine(r.prs.find((p) => p.url)?.url ?? r.web_url ?? '')
+  // Runs of an attempt group (`watch --group`) say which attempt each is.
+  const attempts = records.some((r) => r.attempt !== undefined)
   return renderTable(
     records,
     [
+      ...(attempts ? [{header: 'attempt', get: (r: RunRecord) => r.attempt ?? ''}] : []),
       {header: 'run', get: (r) => r.id},
       {header: 'status', get: (r) => r.status ?? 'unknown', color: (r, text) => paint(style, statusColor(r.status), text)},
       {header: 'repo', get: (r) => r.repo ?? ''},

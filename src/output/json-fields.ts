@@ -25,6 +25,10 @@ export const RUN_FIELDS = [
   'github_pull_requests',
   'metadata',
 ] as const
+/** A run of an attempt group (`list --group`, `new --attempts`): the run, its group and attempt number. */
+export const GROUP_RUN_FIELDS = [...RUN_FIELDS, 'group_id', 'attempt'] as const
+/** `new`: a run; with --attempts, each attempt, what became of it, and why when it was not created. */
+export const ATTEMPT_FIELDS = [...GROUP_RUN_FIELDS, 'outcome', 'client_request_id', 'error'] as const
 export const LOG_FIELDS = [
   'agent_run_id',
   'created_at',
@@ -83,6 +87,8 @@ export const RECORD_FIELDS = keysOf<RunRecord>()({
   note: true,
   parent_report: true,
   parent_report_note: true,
+  group_id: true,
+  attempt: true,
 })
 export const OPEN_FIELDS = keysOf<{id: number; web_url: string; opened: boolean}>()({id: true, web_url: true, opened: true})
 export const LOGIN_FIELDS = keysOf<{user: string; user_id: number; org_id: number; org_name: string}>()({

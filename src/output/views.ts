@@ -138,3 +138,18 @@ export function logLine(entry: AgentRunLog, style: OutputStyle): string {
   // Narrower than the fixed columns (under ~40): cut the whole line.
   return style.width && fixed > style.width ? truncate(`${time}  ${type}  ${tool}`, style.width) : line
 }
+
+/** An attempt group side by side (`list --group`, `new --attempts`): attempt, run, status, PR, summary. */
+export function groupTable(runs: {attempt: number; run: AgentRun}[], style: OutputStyle): string {
+  return renderTable(
+    runs,
+    [
+      {header: 'attempt', get: (r) => r.attempt},
+      {header: 'run', get: (r) => r.run.id},
+      {header: 'status', get: (r) => r.run.status ?? '-', color: (r, t) => paint(style, statusColor(r.run.status), t)},
+      {header: 'pr', get: (r) => oneLine(r.run.github_pull_requests?.find((pr) => pr.url)?.url ?? '')},
+      {header: 'summary', get: (r) => r.run.summary ?? r.run.result ?? '', flex: true},
+    ],
+    style,
+  )
+}

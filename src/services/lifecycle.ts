@@ -6,7 +6,17 @@ import type {ServiceContext} from './context.js'
 import {monitorIntervalFromEnv, RunMonitor, type RunUpdate} from './monitor.js'
 import {ParentReporter} from './parents.js'
 import {cachedRepoNames} from './repos.js'
-import {createRun, getRun, resumeRun, type CreatedRun, type NewRunRequest, type ResumeRequest, type StartOptions} from './runs.js'
+import {
+  createPrepared,
+  getRun,
+  prepareRun,
+  resumeRun,
+  type CreatedRun,
+  type NewRunRequest,
+  type PreparedRun,
+  type ResumeRequest,
+  type StartOptions,
+} from './runs.js'
 import {StateStore} from './state.js'
 import type {WatchedRun, WatchOutcome} from './watch.js'
 
@@ -109,8 +119,22 @@ export class RunLifecycle {
    * exists: see `record`.
    */
   async start(req: NewRunRequest, opts: StartOptions<CreatedRun> = {}): Promise<{created: CreatedRun; record: RunRecord}> {
+    return this.startPrepared(await this.prepare(req, opts.signal), opts)
+  }
+
+  /** Checks every input of a run to start and resolves its repository and parent; sends no write. */
+  async prepare(req: NewRunRequest, signal?: AbortSignal): Promise<PreparedRun> {
     this.refuseWrites('start agent runs')
-    const created = await createRun(await this.context(), req, {...opts, late: this.recordLate(opts, (c) => this.recordStart(c))})
+    return prepareRun(await this.context(), req, signal)
+  }
+
+  /** `start` for a run already prepared (checked once for several attempts): one create, never sent twice. */
+  async startPrepared(prepared: PreparedRun, opts: StartOptions<CreatedRun> = {}): Promise<{created: CreatedRun; record: RunRecord}> {
+    this.refuseWrites('start agent runs')
+    const created = await createPrepared(await this.context(), prepared, {
+      ...opts,
+      late: this.recordLate(opts, (c) => this.recordStart(c)),
+    })
     return {created, record: await this.recordStart(created)}
   }
 

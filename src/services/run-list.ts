@@ -1,6 +1,6 @@
 import {CodegenError, usageError} from '../api/errors.js'
 import {SOURCE_TYPES, type AgentRun} from '../api/schemas.js'
-import {isOnRepo, normaliseStatus, parseStatusFilter, type RepoNames, type RepoTarget} from '../domain/run.js'
+import {groupOf, isOnRepo, normaliseStatus, parseStatusFilter, type RepoNames, type RepoTarget} from '../domain/run.js'
 import type {ServiceContext} from './context.js'
 import {paged, take, API_MAX_PAGE} from './paging.js'
 import {cachedRepoNames, closeMatches, repoTarget} from './repos.js'
@@ -18,6 +18,8 @@ export interface ListRunsRequest {
   user?: string
   mine?: boolean
   sourceType?: string
+  /** Only the attempts of this group (`new --attempts`), by their metadata. */
+  group?: string
   /** Pages in a row without a match after which a filtered walk stops (default MAX_FILTER_PAGES). */
   maxPages?: number
 }
@@ -62,7 +64,7 @@ export async function openRunListing(ctx: ServiceContext, req: Omit<ListRunsRequ
   const target: RepoTarget | undefined = req.repo !== undefined ? await repoTarget(ctx, req.repo) : undefined
   const userId = req.mine ? (await client.me()).id : req.user !== undefined ? await userIdOf(ctx, req.user) : req.userId
   const repos = cachedRepoNames(ctx.env, orgId, ctx.config.baseUrl)
-  const filtering = Boolean(statuses || target)
+  const filtering = Boolean(statuses || target || req.group)
   const maxPages = filtering ? (req.maxPages ?? MAX_FILTER_PAGES) : Infinity
   // Unfiltered, ask for exactly what is wanted; filtered, full pages waste the fewest requests.
   const pageSize = filtering ? API_MAX_PAGE : Math.min(API_MAX_PAGE, req.limit ?? API_MAX_PAGE)
@@ -84,7 +86,11 @@ export async function openRunListing(ctx: ServiceContext, req: Omit<ListRunsRequ
   async function* walk(): AsyncGenerator<AgentRun> {
     for await (const run of all) {
       scanned++
-      if (!(statuses && !statuses.has(normaliseStatus(run.status))) && !(target && !isOnRepo(run, target, {repos}))) {
+      if (
+        !(statuses && !statuses.has(normaliseStatus(run.status))) &&
+        !(target && !isOnRepo(run, target, {repos})) &&
+        !(req.group && groupOf(run)?.id !== req.group)
+      ) {
         matchedOnPage = pages
         yield run
       }

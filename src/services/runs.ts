@@ -7,6 +7,7 @@ import {isTerminal} from './status.js'
 // Create and resume live in start-run.ts; exported here too, where callers have always found them.
 export {
   AGENT_TYPES,
+  createPrepared,
   createRun,
   findCreatedRun,
   prepareRun,

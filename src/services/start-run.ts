@@ -52,6 +52,10 @@ export const RESERVED_METADATA_KEYS = [
   'branch',
   'pr',
   'client_request_id',
+  // new --attempts N (GROUP_KEYS in domain/run.ts): which group a run is an attempt of.
+  'attempt_group',
+  'attempt',
+  'attempts',
 ] as const
 
 /** Everything checked and resolved, nothing sent. */
@@ -181,7 +185,14 @@ async function checkParent(ctx: ServiceContext, parentRunId: number, signal?: Ab
 }
 
 export async function createRun(ctx: ServiceContext, req: NewRunRequest, opts: StartOptions<CreatedRun> = {}): Promise<CreatedRun> {
-  const prepared = await prepareRun(ctx, req, opts.signal)
+  return createPrepared(ctx, await prepareRun(ctx, req, opts.signal), opts)
+}
+
+/**
+ * Sends one create for a run `prepareRun` checked, with a client request id of its own. Each call is
+ * one paid run at most: it is never sent again, whatever the outcome.
+ */
+export async function createPrepared(ctx: ServiceContext, prepared: PreparedRun, opts: StartOptions<CreatedRun> = {}): Promise<CreatedRun> {
   // The API has no idempotency keys: this tag is how a run whose answer was lost is found again.
   const clientRequestId = randomUUID()
   const body = {...prepared.body, metadata: {...prepared.body.metadata, client_request_id: clientRequestId}}
