@@ -7,9 +7,11 @@ import {cliHint} from './hints.js'
 // `new --attempts N` in the CLI's words: the question that states the cost, what became of each
 // attempt, and its --json.
 
-export function attemptsQuestion(n: number, repo: string | undefined): {question: string; refusal: string} {
+export function attemptsQuestion(n: number, repo: string | undefined, parentRunId?: number): {question: string; refusal: string} {
   const where = repo ? ` on ${repo}` : ''
-  const cost = `This starts the same task ${n} times${where}: ${n} paid agent runs, each billed as a run of its own.`
+  // Each child reports to its parent by resuming it: N attempts, N resumes of the parent.
+  const reports = parentRunId !== undefined ? ` Each reports to agent run ${parentRunId} when it finishes: ${n} resumes of it.` : ''
+  const cost = `This starts the same task ${n} times${where}: ${n} paid agent runs, each billed as a run of its own.${reports}`
   return {question: `${cost} Continue?`, refusal: cost}
 }
 

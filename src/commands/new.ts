@@ -121,7 +121,10 @@ Every input is checked before anything is sent. If the answer to the create is l
     let group
     try {
       const prepared = await lc.prepare(request)
-      await confirmOrRefuse({...attemptsQuestion(n, prepared.repo?.full_name ?? request.repo), yes: flags.yes}, this.io)
+      await confirmOrRefuse(
+        {...attemptsQuestion(n, prepared.repo?.full_name ?? request.repo, prepared.parentRunId), yes: flags.yes},
+        this.io,
+      )
       this.note(`Starting ${n} attempts (${n} paid agent runs); Ctrl-C sends no further attempt.`)
       group = (
         await interruptibleGroup(

@@ -16,12 +16,9 @@ describe('new --attempts', () => {
   const creates = () => api.fake().requests.filter((r) => r.method === 'POST' && CREATE.test(r.path))
 
   it('starts N runs of the same task as a group: N creates, one group id, distinct client request ids', async () => {
-    const res = await runCli(
-      ['new', '--repo', 'Zeeeepa/codegen.py', '--query', 'Fix the flaky test', '--attempts', '3', '--yes', '--json'],
-      {
-        env: api.env(),
-      },
-    )
+    const parent = api.fake().runs[3].id
+    const args = ['--repo', 'Zeeeepa/codegen.py', '--query', 'Fix the flaky test', '--parent', String(parent)]
+    const res = await runCli(['new', ...args, '--attempts', '3', '--yes', '--json'], {env: api.env()})
     expect(res.code, res.stderr).to.equal(0)
     const posts = creates()
     expect(posts).to.have.length(3)
@@ -35,8 +32,11 @@ describe('new --attempts', () => {
     ])
     expect(new Set(metadata.map((m) => m.client_request_id)).size).to.equal(3)
     expect(new Set(posts.map((p) => p.body.prompt)).size).to.equal(1)
-    // Checked once: one repository lookup, not one per attempt.
-    expect(api.fake().requests.filter((r) => r.path.endsWith('/repos')).length).to.be.lessThan(3)
+    // Checked once, before the first create: one parent check, not one per attempt.
+    const parentChecks = api.fake().requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/agent/run/${parent}`))
+    expect(parentChecks).to.have.length(1)
+    expect(api.fake().requests.indexOf(parentChecks[0])).to.be.lessThan(api.fake().requests.indexOf(posts[0]))
+    expect(metadata.every((m) => m.parent_run_id === parent)).to.equal(true)
     const out = parseJson(res)
     expect(out.map((a: any) => [a.attempt, a.group_id, a.outcome])).to.deep.equal([
       [1, group, 'created'],
@@ -195,8 +195,14 @@ describe('new --attempts on a terminal and Ctrl-C', () => {
     expect(no.output).to.contain('2 paid agent runs')
     expect(no.code).to.equal(2)
     expect(creates()).to.have.length(0)
-    const yes = await runOnTty(['new', '-q', 'x', '--attempts', '2'], {env: api.env(), steps: [['Continue? [y/N]', 'y\r']]})
+    const parent = api.fake().runs[3].id
+    const yes = await runOnTty(['new', '-q', 'x', '--attempts', '2', '--parent', String(parent)], {
+      env: api.env(),
+      steps: [['Continue? [y/N]', 'y\r']],
+    })
     expect(yes.code, yes.output).to.equal(0)
+    // With a parent, the question counts its reports too (each one resumes the parent).
+    expect(yes.output.replace(/\s+/g, ' ')).to.contain(`Each reports to agent run ${parent} when it finishes: 2 resumes of it.`)
     expect(creates()).to.have.length(2)
   })
 
