@@ -54,6 +54,17 @@ describe('terminal output', () => {
     expect(lines.join('\n')).not.to.contain('\u001b')
   })
 
+  it('the board of an attempt group (watch --group) says which attempt each run is', () => {
+    const record = (id: number, attempt?: number): RunRecord => ({id, status: 'ACTIVE', prs: [], watched_since: '', watched: true, attempt})
+    const lines = boardLines([record(7061, 1), record(7062, 2)], {color: false})
+    expect(lines[0]).to.match(/^ATTEMPT\s+RUN\s+STATUS/)
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2))).to.deep.equal([
+      ['1', '7061'],
+      ['2', '7062'],
+    ])
+    expect(boardLines([record(7063)], {color: false})[0]).to.match(/^RUN\s+STATUS/)
+  })
+
   it('counts wide characters and ignores our colours and links', () => {
     expect(displayWidth('東京')).to.equal(4)
     expect(displayWidth('\u001b[32mok\u001b[39m \u001b]8;;https://x\u001b\\link\u001b]8;;\u001b\\')).to.equal(7)
