@@ -1,8 +1,8 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import {allOutputs, BIN, parseJson, runCli, runOnTty} from '../helpers/cli.js'
+import {parseJson, runCli, runOnTty} from '../helpers/cli.js'
+import {interruptWhen} from '../helpers/interrupt.js'
 import {useFakeApi} from '../helpers/fake.js'
 
 // `new --attempts N`, `list --group`, `watch --group`, against the fake's request journal: exactly N
@@ -208,24 +208,7 @@ describe('new --attempts on a terminal and Ctrl-C', () => {
 
   it('Ctrl-C during the first create: it is waited for and recorded, no other attempt is sent, exit 130', async () => {
     api.fake().inject({method: 'POST', path: CREATE, kind: 'delay', delayMs: 1500})
-    const args = ['new', '-q', 'x', '--attempts', '3', '--yes']
-    const res = await new Promise<{code: number | null; stdout: string; stderr: string}>((resolve, reject) => {
-      const env = api.env()
-      const child = spawn(process.execPath, [BIN, ...args], {env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe']})
-      let stdout = ''
-      let stderr = ''
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-      child.stdin.end('')
-      const poll = setInterval(() => creates().length > 0 && (clearInterval(poll), child.kill('SIGINT')), 10)
-      const timer = setTimeout(() => (clearInterval(poll), child.kill('SIGKILL'), reject(new Error(`did not finish\n${stderr}`))), 20_000)
-      child.on('close', (code) => {
-        clearTimeout(timer)
-        clearInterval(poll)
-        allOutputs.push({args, text: `${stdout}\n${stderr}`})
-        resolve({code, stdout, stderr})
-      })
-    })
+    const res = await interruptWhen(['new', '-q', 'x', '--attempts', '3', '--yes'], api.env(), () => creates().length > 0)
     expect(res.code, res.stderr).to.equal(130)
     expect(creates()).to.have.length(1)
     const run = api.fake().runs[0]

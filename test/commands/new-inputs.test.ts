@@ -1,8 +1,8 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import {allOutputs, BIN, parseJson, runCli} from '../helpers/cli.js'
+import {parseJson, runCli} from '../helpers/cli.js'
+import {interruptWhen} from '../helpers/interrupt.js'
 import {useFakeApi} from '../helpers/fake.js'
 
 // Inputs that would start a paid run nobody meant are refused before anything is sent; what is sent
@@ -142,39 +142,6 @@ describe('new: inputs', () => {
 describe('new: Ctrl-C', () => {
   const api = useFakeApi({runDurationMs: 60_000})
   const creates = () => api.fake().requests.filter((r) => r.method === 'POST' && /\/agent\/run$/.test(r.path))
-
-  /** Starts `new`, sends SIGINT once `ready()` holds (checked on each request the fake records), returns its result. */
-  function interruptWhen(args: string[], env: NodeJS.ProcessEnv, ready: () => boolean, signals = 1) {
-    return new Promise<{code: number | null; stdout: string; stderr: string}>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe']})
-      let stdout = ''
-      let stderr = ''
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-      child.stderr.setEncoding('utf8').on('data', (d) => {
-        stderr += d
-        // A second Ctrl-C once it says it is waiting for the answer.
-        if (signals > 1 && /Ctrl-C again/.test(stderr) && child.exitCode === null) child.kill('SIGINT')
-      })
-      child.stdin.end('')
-      const poll = setInterval(() => {
-        if (ready()) {
-          clearInterval(poll)
-          child.kill('SIGINT')
-        }
-      }, 10)
-      const timer = setTimeout(() => {
-        clearInterval(poll)
-        child.kill('SIGKILL')
-        reject(new Error(`did not finish\n${stderr}`))
-      }, 20_000)
-      child.on('close', (code) => {
-        clearTimeout(timer)
-        clearInterval(poll)
-        allOutputs.push({args, text: `${stdout}\n${stderr}`})
-        resolve({code, stdout, stderr})
-      })
-    })
-  }
 
   it('during the POST: says so, waits for the answer, records the run, exits 130', async () => {
     api.fake().inject({method: 'POST', path: /\/agent\/run$/, kind: 'delay', delayMs: 1500})

@@ -1,8 +1,9 @@
 import {expect} from 'chai'
-import {execFileSync, spawn} from 'node:child_process'
+import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import {allOutputs, BIN, parseJson, runCli} from '../helpers/cli.js'
+import {parseJson, runCli} from '../helpers/cli.js'
+import {interruptWhen} from '../helpers/interrupt.js'
 import {useFakeApi} from '../helpers/fake.js'
 
 describe('setup-commands generate', () => {
@@ -83,23 +84,9 @@ describe('setup-commands generate', () => {
 
   it('Ctrl-C during the POST: waits for the answer, records the run, exits 130 (as new)', async () => {
     api.fake().inject({method: 'POST', path: /setup-commands\/generate$/, kind: 'delay', delayMs: 1500})
-    const env = api.env()
-    const res = await new Promise<{code: number | null; stdout: string; stderr: string}>((resolve) => {
-      const args = ['setup-commands', 'generate', '--repo-id', String(api.fake().repos[0].id)]
-      const child = spawn(process.execPath, [BIN, ...args], {env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe']})
-      let stdout = ''
-      let stderr = ''
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-      child.stdin.end('')
-      // Interrupted once the fake has the request (its answer is delayed).
-      const poll = setInterval(() => posts().length > 0 && (clearInterval(poll), child.kill('SIGINT')), 10)
-      child.on('close', (code) => {
-        clearInterval(poll)
-        allOutputs.push({args, text: `${stdout}\n${stderr}`})
-        resolve({code, stdout, stderr})
-      })
-    })
+    const args = ['setup-commands', 'generate', '--repo-id', String(api.fake().repos[0].id)]
+    // Interrupted once the fake has the request (its answer is delayed).
+    const res = await interruptWhen(args, api.env(), () => posts().length > 0)
     expect(res.code, res.stderr).to.equal(130)
     expect(res.stderr).to.contain('Interrupted after the request was sent')
     const run = api.fake().runs[0]
