@@ -6,7 +6,7 @@ import {DEFAULT_WAIT_TIMEOUT, DURATION_HELP} from '../flags.js'
 import {parseDuration} from '../services/duration.js'
 import {parsePositiveInt} from '../services/validate.js'
 import {usageError} from '../api/errors.js'
-import {parseGroupId} from '../domain/run.js'
+import {isGroupId, parseGroupId} from '../domain/run.js'
 import type {ServiceContext} from '../services/context.js'
 import type {RunRecord} from '../services/state.js'
 import {link, paint, statusColor} from '../output/format.js'
@@ -39,6 +39,9 @@ Exit codes: ${WAIT_EXIT_CODES}.`
 
   async run(): Promise<AgentRun[]> {
     const {argv, flags} = await this.parse(Watch)
+    // A group id where a run id goes: say how to watch a group rather than "not an integer".
+    const group = (argv as string[]).find((a) => isGroupId(a))
+    if (group !== undefined) throw usageError(`${group} is a group id: watch a group with --group ${group}.`)
     let ids = (argv as string[]).map((a) => parsePositiveInt(a, 'AGENT_RUN_ID'))
     const timeoutMs = parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
     if (flags.group !== undefined && ids.length > 0) throw usageError('Give run ids or --group, not both.')

@@ -225,6 +225,9 @@ export const GROUP_KEYS = {group: 'attempt_group', attempt: 'attempt', attempts:
 
 const GROUP_ID = /^g-[0-9a-f]{8}$/
 
+/** True when the text is a group id (where a run id was expected, say). */
+export const isGroupId = (input: string): boolean => GROUP_ID.test(input.trim().toLowerCase())
+
 /** A group id as `new --attempts` makes them (g- and 8 hex digits); anything else is a usage error. */
 export function parseGroupId(input: string): string {
   const id = input.trim().toLowerCase()

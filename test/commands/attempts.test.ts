@@ -182,6 +182,11 @@ describe('list --group and watch --group', () => {
     expect(human.stdout).to.contain(`run ${ids[1]}  attempt 2`)
     const both = await runCli(['watch', String(ids[0]), '--group', group], {env: api.env()})
     expect(both.code).to.equal(2)
+    const asArg = await runCli(['watch', group], {env: api.env()})
+    expect(asArg.code).to.equal(2)
+    expect(asArg.stderr).to.contain(`watch a group with --group ${group}`)
+    const unknown = await runCli(['watch', '--group', 'g-00000000'], {env: api.env()})
+    expect(unknown.code).to.equal(4)
   })
 })
 
