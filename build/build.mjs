@@ -1,7 +1,8 @@
 // npm run build (`node build/build.mjs`) and npm run build:plain (`node build/build.mjs --plain`).
 // What each piece is for, and how to upgrade oclif or got: build/README.md.
 //
-// 1. build/bundle.mjs: dist/cli.cjs (every command in one CommonJS file) and dist/mcp/ (the MCP server).
+// 1. build/bundle.mjs: dist/cli.cjs (every command in one CommonJS file), dist/chunks/ (jq and oclif's
+//    plugins, loaded only by the commands that need them) and dist/mcp/ (the MCP server).
 //    The default build applies the dependency patches of build/patches.mjs; --plain applies none.
 // 2. `oclif manifest`: oclif.manifest.json, the command metadata oclif reads instead of loading commands.
 // 3. dist/help.txt: the top-level help, printed by bin/run.js without loading oclif.
@@ -10,7 +11,7 @@
 import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import {bundleCli, bundleMcp, DIST, ROOT} from './bundle.mjs'
+import {bundleChunks, bundleCli, bundleMcp, DIST, ROOT} from './bundle.mjs'
 import {makeCodeCache} from './code-cache.mjs'
 
 const plain = process.argv.includes('--plain')
@@ -18,7 +19,7 @@ const skip = new Set((process.env.CODEGENAPI_BUILD_SKIP ?? '').split(',').filter
 const {version} = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 
 fs.rmSync(DIST, {recursive: true, force: true})
-await Promise.all([bundleCli({plain, skip}), bundleMcp({plain, skip})])
+await Promise.all([bundleCli({plain, skip}), bundleChunks(), bundleMcp({plain, skip})])
 execFileSync(path.join(ROOT, 'node_modules', '.bin', 'oclif'), ['manifest'], {
   cwd: ROOT,
   // No check for a newer oclif (a network call and a warning in every build): upgrades are deliberate.

@@ -5,6 +5,7 @@ import {build} from 'esbuild'
 import fs from 'node:fs'
 import path from 'node:path'
 import {dependencyPatches, unusedGotFeatures} from './patches.mjs'
+import {pluginCommands} from './plugin-commands.mjs'
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 export const DIST = path.join(ROOT, 'dist')
@@ -24,36 +25,117 @@ const PROXY_TO_ESM = [
   '};',
 ]
 
+// Chunks: code the CLI bundle loads from files of their own (dist/chunks/NAME.cjs), only when a rare
+// path needs it, so that it is neither read nor compiled by other commands (nor in the code cache):
+// jq (jq-wasm: jq compiled to WebAssembly, embedded; 1.3 MB) for --jq, and oclif's plugins' commands
+// (help, autocomplete) for those commands. A chunk shares oclif with the bundle (one instance: its
+// classes and settings) through SHARED; nothing else of ours may be in a chunk (it would be a second copy).
+const SHARED = '__cgShared'
+const CHUNKED_PACKAGES = ['jq-wasm']
+const chunkName = (pkg) => pkg.replace(/^@oclif\//, '')
+const CHUNK_LOADER = "var __cgChunk = (name) => require(require('node:path').join(__dirname, 'chunks', name + '.cjs'));"
+
+/** In the CLI bundle, an import of a chunked package becomes the chunk, required when first evaluated. */
+const chunkStubs = {
+  name: 'chunk-stubs',
+  setup(b) {
+    const filter = new RegExp(`^(${CHUNKED_PACKAGES.map((p) => p.replace(/[/.-]/g, '\\$&')).join('|')})$`)
+    b.onResolve({filter}, (args) => ({path: args.path, namespace: 'chunk'}))
+    b.onLoad({filter: /.*/, namespace: 'chunk'}, (args) => ({
+      contents: `module.exports = __cgChunk(${JSON.stringify(chunkName(args.path))})`,
+      loader: 'js',
+    }))
+  },
+}
+
+/** In a chunk, oclif is the bundle's own instance (dist/cli.cjs, already loaded: it loads the chunk). */
+const sharedOclif = {
+  name: 'shared-oclif',
+  setup(b) {
+    b.onResolve({filter: /^@oclif\/core(\/|$)/}, (args) => {
+      if (args.path !== '@oclif/core') throw new Error(`a chunk imports ${args.path}: share it in build/bundle.mjs (${SHARED})`)
+      return {path: args.path, namespace: 'shared'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'shared'}, () => ({
+      contents: `module.exports = require(require('node:path').join(__dirname, '..', 'cli.cjs')).${SHARED}['@oclif/core']`,
+      loader: 'js',
+    }))
+  },
+}
+
+/** dist/chunks/: one CommonJS file per chunked package and per oclif plugin. */
+export async function bundleChunks() {
+  const byPlugin = {}
+  for (const [id, {plugin, file}] of Object.entries(pluginCommands(ROOT))) (byPlugin[plugin] ??= []).push([id, file])
+  const entries = [
+    ...CHUNKED_PACKAGES.map((pkg) => [chunkName(pkg), `module.exports = require(${JSON.stringify(pkg)})`]),
+    ...Object.entries(byPlugin).map(([plugin, commands]) => [
+      chunkName(plugin),
+      `module.exports = {${commands.map(([id, file]) => `get ${JSON.stringify(id)}() { return require(${JSON.stringify(file)}).default }`).join(', ')}}`,
+    ]),
+  ]
+  await Promise.all(
+    entries.map(async ([name, contents]) => {
+      const outfile = path.join(DIST, 'chunks', `${name}.cjs`)
+      const result = await build({
+        ...common,
+        stdin: {contents, resolveDir: ROOT, sourcefile: `${name}-chunk.js`, loader: 'js'},
+        format: 'cjs',
+        outfile,
+        plugins: [sharedOclif],
+        metafile: true,
+        minifyWhitespace: true,
+        minifySyntax: true,
+      })
+      const ours = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('src/'))
+      if (ours.length) throw new Error(`chunk ${name} contains our own modules (they would be second copies): ${ours.join(', ')}`)
+    }),
+  )
+}
+
 const common = {
   absWorkingDir: ROOT,
   bundle: true,
   platform: 'node',
   target: 'node20',
-  // cosmiconfig's TypeScript loader is never used (executable config files are refused); oclif's plugins
-  // stay packages of their own, loaded only for `help`, `autocomplete` and unknown commands.
-  external: ['@oclif/plugin-*', 'typescript'],
+  // cosmiconfig's TypeScript loader is never used (executable config files are refused): its optional
+  // require('typescript') fails and is caught. Everything else is bundled: the package has no dependencies.
+  external: ['typescript'],
   define: {__CODEGENAPI_VERSION__: JSON.stringify(version)},
   legalComments: 'none',
   logLevel: 'warning',
 }
 
 /**
- * The command table oclif's explicit discovery reads, one entry per file under src/commands. Each
- * entry is a getter: a command's module (and what it imports) is evaluated only when that command runs.
+ * The command table oclif's explicit discovery reads, one entry per file under src/commands, and the
+ * commands of oclif's plugins (build/plugin-commands.mjs). Each entry is a getter: a command's module
+ * (and what it imports) is evaluated only when that command runs; a plugin's command is read from
+ * its chunk (dist/chunks/), a file of its own that only then is loaded.
  */
 function commandsEntry() {
   const files = walk(path.join(ROOT, 'src', 'commands'))
     .filter((f) => f.endsWith('.ts'))
     .sort()
-  const entry = (f) => {
-    const id = path
+  const idOf = (f) =>
+    path
       .relative(path.join(ROOT, 'src', 'commands'), f)
       .replace(/\.ts$/, '')
       .split(path.sep)
       .join(':')
-    return `  get ${JSON.stringify(id)}() { return require('./${path.relative(ROOT, f).split(path.sep).join('/')}').default },`
-  }
-  return ["export {run} from './src/cli.ts'", 'export const COMMANDS = {', ...files.map(entry), '}'].join('\n')
+  const entry = (f) =>
+    `  get ${JSON.stringify(idOf(f))}() { return require('./${path.relative(ROOT, f).split(path.sep).join('/')}').default },`
+  const plugins = Object.entries(pluginCommands(ROOT, files.map(idOf))).map(
+    ([id, {plugin}]) => `  get ${JSON.stringify(id)}() { return __cgChunk(${JSON.stringify(chunkName(plugin))})[${JSON.stringify(id)}] },`,
+  )
+  return [
+    "export {run} from './src/cli.ts'",
+    'export const COMMANDS = {',
+    ...files.map(entry),
+    ...plugins,
+    '}',
+    // What the chunks share with this bundle (build/chunks below): the one instance of oclif.
+    `export const ${SHARED} = {get '@oclif/core'() { return require('@oclif/core') }}`,
+  ].join('\n')
 }
 
 /**
@@ -71,11 +153,13 @@ export async function bundleCli({plain = false, skip = new Set()} = {}) {
     // In one CommonJS file import.meta.url is the bundle's own URL: files of the package are found from it.
     define: {...common.define, 'import.meta.url': '__cgBundleUrl'},
     banner: {
-      js: ["var __cgBundleUrl = require('node:url').pathToFileURL(__filename).href;", ...(use('proxy-to-esm') ? PROXY_TO_ESM : [])].join(
-        '\n',
-      ),
+      js: [
+        "var __cgBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+        CHUNK_LOADER,
+        ...(use('proxy-to-esm') ? PROXY_TO_ESM : []),
+      ].join('\n'),
     },
-    plugins: [...(use('unused-got-features') ? [unusedGotFeatures] : []), ...(plain ? [] : [dependencyPatches(skip)])],
+    plugins: [chunkStubs, ...(use('unused-got-features') ? [unusedGotFeatures] : []), ...(plain ? [] : [dependencyPatches(skip)])],
     metafile: true,
     // Less source to read and keep in memory; names stay (oclif and our errors go by class names).
     // CODEGENAPI_BUILD_READABLE=1 keeps the layout, with each module's path above it, for profiling.

@@ -106,7 +106,6 @@ describe('start-up from the code cache', function () {
     const pkg = path.join(api.box().home, 'pkg')
     for (const item of ['bin', 'dist']) fs.cpSync(path.join(ROOT, item), path.join(pkg, item), {recursive: true})
     for (const file of ['package.json', 'oclif.manifest.json']) fs.copyFileSync(path.join(ROOT, file), path.join(pkg, file))
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'))
     const bin = path.join(pkg, 'bin', 'run.js')
     api
       .fake()
@@ -135,7 +134,7 @@ describe('start-up from the code cache', function () {
     ).to.deep.equal([hashAfter])
   })
 
-  describe("oclif's plugins, loaded only for their own commands", () => {
+  describe("oclif's plugins' commands, bundled in chunks loaded only for those commands", () => {
     it('help COMMAND (plugin-help)', async () => {
       const res = await runBin(['help', 'list'], {env: api.env()})
       expect(res.code, res.stderr).to.equal(0)
@@ -181,6 +180,24 @@ describe('loading only what the run uses', function () {
     const loaded = fs.readFileSync(out, 'utf8').split('\n')
     expect(loaded, 'the probe saw the run').to.include('NativeModule http')
     expect(loaded).to.not.include('NativeModule dns')
+  })
+
+  it('list --json reads no chunk (jq, oclif plugins): they are for rare paths', async () => {
+    const probe = path.join(api.box().home, 'files-probe.cjs')
+    const out = path.join(api.box().home, 'files.json')
+    fs.writeFileSync(
+      probe,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))))`,
+    )
+    const res = await runBin(['list', '--json', '--limit', '3'], {env: api.env(), nodeArgs: ['--require', probe]})
+    expect(res.code, res.stderr).to.equal(0)
+    const files = JSON.parse(fs.readFileSync(out, 'utf8')) as string[]
+    expect(files, 'the probe saw the run').to.include(path.join(ROOT, 'dist', 'cli.cjs'))
+    expect(files.filter((f) => f.includes(`${path.sep}chunks${path.sep}`) || f.includes('node_modules'))).to.deep.equal([])
+
+    const jq = await runBin(['list', '--json', '--limit', '3', '--jq', 'length'], {env: api.env(), nodeArgs: ['--require', probe]})
+    expect(jq.stdout, jq.stderr).to.equal('3\n')
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).to.include(path.join(ROOT, 'dist', 'chunks', 'jq-wasm.cjs'))
   })
 })
 
