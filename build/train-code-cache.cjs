@@ -1,4 +1,4 @@
-// Spawned by the build (scripts/build.mjs) with a stand-in API in CODEGEN_API_BASE_URL: runs a few
+// Spawned by the build (build/code-cache.mjs) with a stand-in API in CODEGEN_API_BASE_URL: runs a few
 // commands in one process, then writes the V8 code cache of everything they compiled to argv[2].
 // What a run compiled is what the next runs deserialize instead of compiling: the commands here are
 // the ones people and scripts start most, in the output forms they use (JSON and tables).
@@ -11,13 +11,17 @@ const TRAINING = [
 ]
 
 async function main() {
-  const {loadBundle, runOnce} = require('../bin/load-cli.cjs')
+  const {loadBundle, runOnce, encodeCache, runKey} = require('../bin/load-cli.cjs')
   const {exports, script} = loadBundle({...process.env, CODEGENAPI_NO_CODE_CACHE: '1'})
   for (const argv of TRAINING) {
     await runOnce(exports, argv)
     if (process.exitCode) throw new Error(`training run \`${argv.join(' ')}\` exited ${process.exitCode}`)
   }
-  fs.writeFileSync(process.argv[2], script.createCachedData())
+  // The runs it holds are listed in it: a run of another command refreshes the user's cache once.
+  fs.writeFileSync(
+    process.argv[2],
+    encodeCache([...new Set(TRAINING.map((argv) => runKey(argv, exports.COMMANDS)))], script.createCachedData()),
+  )
 }
 
 main().then(

@@ -13,6 +13,10 @@ const loader = createRequire(import.meta.url)('../../bin/load-cli.cjs') as {
   contentHash: (bytes: Buffer) => string
   codeCacheFile: (hash: string) => string
   userCacheDir: (env: NodeJS.ProcessEnv) => string
+  userCacheName: (hash: string, opts?: {version?: string; arch?: string; execArgv?: string[]; nodeOptions?: string}) => string
+  decodeCache: (bytes: Buffer) => {runs: string[]; data: Buffer} | undefined
+  runKey: (argv: string[], commands: Record<string, unknown>) => string
+  writeCache: (file: string, data: () => Buffer) => boolean
 }
 /** A plain build (npm run build:plain) has no code cache: those tests are for the default build. */
 const plainBuild = () => fs.readFileSync(path.join(ROOT, 'dist', 'cli.cjs'), 'latin1').startsWith('// codegenapi build plain\n')
@@ -24,6 +28,9 @@ const userCaches = (home: string) => {
   const dir = path.join(home, '.cache', 'codegenapi', 'code-cache')
   return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : []
 }
+/** The runs a cache file says it holds the code of. */
+const runsOf = (file: string) => loader.decodeCache(fs.readFileSync(file))?.runs
+const mtimeOf = (file: string) => fs.statSync(file).mtimeMs
 
 describe('start-up from the code cache', function () {
   const api = useFakeApi()
@@ -85,6 +92,123 @@ describe('start-up from the code cache', function () {
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(2)
     expect(fs.readFileSync(file, 'utf8'), 'not read as code, not overwritten').to.equal('planted by someone else')
+  })
+
+  it("a user's cache is keyed to the bundle's content, the Node version and the V8 flags", () => {
+    const name = loader.userCacheName('0123456789abcdef', {execArgv: [], nodeOptions: ''})
+    expect(name).to.equal(`0123456789abcdef-${process.version}-${process.arch}.bin`)
+    const names = [
+      name,
+      loader.userCacheName('0123456789abcdef', {version: 'v22.12.0', execArgv: [], nodeOptions: ''}),
+      loader.userCacheName('0123456789abcdef', {arch: 'arm64', execArgv: [], nodeOptions: ''}),
+      loader.userCacheName('0123456789abcdef', {execArgv: ['--no-opt'], nodeOptions: ''}),
+      loader.userCacheName('0123456789abcdef', {execArgv: [], nodeOptions: '--max-old-space-size=200'}),
+      loader.userCacheName('fedcba9876543210', {execArgv: [], nodeOptions: ''}),
+    ]
+    expect(new Set(names).size, names.join('\n')).to.equal(names.length)
+  })
+
+  it('a cache made under other flags is neither used nor replaced: each key keeps its own', async () => {
+    const list = ['list', '--json', '--limit', '3']
+    const first = await runBin(list, {env: api.env(), nodeArgs: ['--no-opt']})
+    expect(first.code, first.stderr).to.equal(0)
+    const [noOpt] = userCaches(api.box().home).filter((f) => /-[0-9a-f]{8}\.bin$/.test(f))
+    const written = mtimeOf(noOpt)
+    const other = await runBin(list, {env: api.env({NODE_OPTIONS: '--max-old-space-size=300'}), nodeArgs: ['--no-opt']})
+    expect(other.stdout, other.stderr).to.equal(first.stdout)
+    const [otherFile, ...more] = userCaches(api.box().home).filter((f) => f !== noOpt && /-[0-9a-f]{8}\.bin$/.test(f))
+    expect(more).to.deep.equal([])
+    expect(runsOf(otherFile), 'compiled from source and written under its own key').to.deep.equal(['list json'])
+    expect(mtimeOf(noOpt), "the other key's cache untouched").to.equal(written)
+    // Back under the first flags: its cache serves the run (one compiled from source would be written again).
+    const again = await runBin(list, {env: api.env(), nodeArgs: ['--no-opt']})
+    expect(again.stdout).to.equal(first.stdout)
+    expect(mtimeOf(noOpt)).to.equal(written)
+  })
+
+  it('a cache first made by a rare command is refreshed once by a command it lacks, then only read', async () => {
+    const opts = {env: api.env(), nodeArgs: ['--no-opt']}
+    expect((await runBin(['config', 'path'], opts)).code).to.equal(0)
+    const [file] = userCaches(api.box().home)
+    expect(runsOf(file)).to.deep.equal(['config:path text'])
+    const small = fs.statSync(file).size
+
+    const list = await runBin(['list', '--json', '--limit', '3'], opts)
+    expect(list.code, list.stderr).to.equal(0)
+    expect(runsOf(file), "rewritten with list's code").to.deep.equal(['config:path text', 'list json'])
+    expect(fs.statSync(file).size).to.be.greaterThan(small)
+    const refreshed = mtimeOf(file)
+
+    for (const args of [
+      ['list', '--json', '--limit', '3'],
+      ['config', 'path'],
+    ]) {
+      expect((await runBin(args, opts)).code).to.equal(0)
+      expect(mtimeOf(file), `codegenapi ${args.join(' ')}: already in the cache, nothing written`).to.equal(refreshed)
+    }
+  })
+
+  it("on the build's Node, a command the build's cache lacks makes a user cache that keeps list's code too", async function () {
+    if (!buildCacheServesThisNode()) this.skip()
+    expect((await runBin(['config', 'path'], {env: api.env()})).code).to.equal(0)
+    const [file, ...more] = userCaches(api.box().home)
+    expect(more).to.deep.equal([])
+    expect(runsOf(file)).to.deep.equal(['list json', 'list text', 'config:path text'])
+    const built = loader.decodeCache(
+      fs.readFileSync(
+        path.join(ROOT, 'dist', loader.codeCacheFile(loader.contentHash(fs.readFileSync(path.join(ROOT, 'dist', 'cli.cjs'))))),
+      ),
+    )
+    expect(loader.decodeCache(fs.readFileSync(file))!.data.length).to.be.at.least(built!.data.length)
+    // list then runs from it, as it says it holds list's code: nothing is written.
+    const written = mtimeOf(file)
+    expect((await runBin(['list', '--json', '--limit', '3'], {env: api.env()})).code).to.equal(0)
+    expect(mtimeOf(file)).to.equal(written)
+  })
+
+  it('the run key: the command and its output form', () => {
+    const commands = {list: 1, 'config:path': 1, config: undefined}
+    expect(loader.runKey(['list', '--json', '--limit', '3'], commands)).to.equal('list json')
+    expect(loader.runKey(['list', '--jq=.[0]'], commands)).to.equal('list json')
+    expect(loader.runKey(['list'], commands)).to.equal('list text')
+    expect(loader.runKey(['list', '-h'], commands)).to.equal('list help')
+    expect(loader.runKey(['config', 'path'], commands)).to.equal('config:path text')
+    expect(loader.runKey(['lst'], commands)).to.equal('- text')
+  })
+
+  it('writes a cache atomically: a new file renamed over the old, private to the user', () => {
+    const dir = path.join(api.box().home, 'caches', 'code-cache')
+    const file = path.join(dir, 'x.bin')
+    expect(loader.writeCache(file, () => Buffer.from('first cache'))).to.equal(true)
+    expect(fs.statSync(dir).mode & 0o777).to.equal(0o700)
+    expect(fs.statSync(file).mode & 0o777).to.equal(0o600)
+    const reader = fs.openSync(file, 'r')
+    try {
+      const inode = fs.statSync(file).ino
+      expect(loader.writeCache(file, () => Buffer.from('second, longer cache'))).to.equal(true)
+      expect(fs.statSync(file).ino, 'a new file, not the old one rewritten in place').to.not.equal(inode)
+      expect(fs.readFileSync(file, 'utf8')).to.equal('second, longer cache')
+      expect(fs.readFileSync(reader, 'utf8'), 'a reader of the old cache still reads it whole').to.equal('first cache')
+    } finally {
+      fs.closeSync(reader)
+    }
+    expect(fs.readdirSync(dir)).to.deep.equal(['x.bin'])
+  })
+
+  it("where no cache can be written (HOME's .cache is a file), nothing is serialized, printed or failed", async () => {
+    const home = api.box().home
+    fs.writeFileSync(path.join(home, '.cache'), 'not a directory')
+    let serialized = false
+    const data = () => ((serialized = true), Buffer.from('x'))
+    expect(loader.writeCache(path.join(home, '.cache', 'codegenapi', 'code-cache', 'x.bin'), data)).to.equal(false)
+    expect(serialized, 'V8 serialization not paid for').to.equal(false)
+    // Compiled from source (--no-opt: the build's cache is rejected), nowhere to keep the result.
+    for (const env of [api.env(), api.env({XDG_CACHE_HOME: path.join(home, '.cache', 'xdg')})]) {
+      const res = await runBin(['list', '--json', '--limit', '2'], {env, nodeArgs: ['--no-opt']})
+      expect(res.code, res.stderr).to.equal(0)
+      expect(res.stderr).to.equal('')
+      expect(parseJson<unknown[]>(res)).to.have.length(2)
+    }
   })
 
   it('keeps its cache where the services keep theirs (bin/ cannot import src/, so the rule is written twice)', () => {
