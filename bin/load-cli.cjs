@@ -216,14 +216,24 @@ function loadBundle(env = process.env) {
 /**
  * After a run its cache lacked (compiled from source, or a command the cache was not made by), this
  * user's cache is written again from what V8 holds now: the functions the cache brought and those the
- * run compiled. Each command refreshes a cache once; later runs of it only read.
+ * run compiled. Each command refreshes a cache once; later runs of it only read. Returns the refresh,
+ * which runCli calls once the command has finished and its output is written. A run compiled from
+ * source (no usable cache at all) also writes at exit however it ends (`mcp serve` leaves by
+ * process.exit); a mere refresh does not, so a server's exit stays prompt.
  */
-function refreshCacheAfter(loaded, argv) {
-  if (!loaded.enabled || loaded.used === 'plain') return
+function cacheRefresh(loaded, argv) {
+  if (!loaded.enabled || loaded.used === 'plain') return () => {}
   const run = runKey(argv, loaded.exports.COMMANDS ?? {})
-  if (loaded.runs.includes(run)) return
+  if (loaded.runs.includes(run)) return () => {}
   const runs = [...loaded.runs, run]
-  process.once('exit', () => writeCache(loaded.userFile, () => encodeCache(runs, loaded.script.createCachedData())))
+  let done = false
+  const refresh = () => {
+    if (done) return
+    done = true
+    writeCache(loaded.userFile, () => encodeCache(runs, loaded.script.createCachedData()))
+  }
+  if (loaded.used === 'source') process.once('exit', refresh)
+  return refresh
 }
 
 /** Resolves once everything written to the stream has been handed to the OS. */
@@ -236,12 +246,13 @@ function runOnce(exports, argv) {
 
 async function runCli(argv) {
   const loaded = loadBundle()
-  refreshCacheAfter(loaded, argv)
+  const refreshCache = cacheRefresh(loaded, argv)
   await runOnce(loaded.exports, argv)
   // The command is done and its output written: leave now rather than when the event loop runs dry,
   // which also tears the whole V8 heap down (~6 ms). Timers left behind are unref'd anyway, state
   // stores are closed by the commands that open them, and 'exit' handlers still run.
   await Promise.all([drained(process.stdout), drained(process.stderr)])
+  refreshCache()
   process.exit()
 }
 

@@ -166,6 +166,15 @@ describe('start-up from the code cache', function () {
     expect(mtimeOf(file)).to.equal(written)
   })
 
+  it('a command that leaves by itself (mcp serve) does not refresh a cache that served it: its exit stays prompt', async function () {
+    if (!buildCacheServesThisNode()) this.skip() // compiled from source, it writes at exit
+    // stdin ends at once: the server stops and leaves through process.exit.
+    const res = await runBin(['mcp', 'serve'], {env: api.env(), input: ''})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(res.stderr).to.contain('MCP server')
+    expect(userCaches(api.box().home)).to.deep.equal([])
+  })
+
   it('the run key: the command and its output form', () => {
     const commands = {list: 1, 'config:path': 1, config: undefined}
     expect(loader.runKey(['list', '--json', '--limit', '3'], commands)).to.equal('list json')
