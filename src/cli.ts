@@ -7,6 +7,7 @@ import type * as Interfaces from '@oclif/core/interfaces'
 import {run as oclifRun} from '@oclif/core/run'
 import {pluginCommandIds, unknownCommand} from './cli/unknown-command.js'
 import {currentIO, processIO, withIO, type CommandIO} from './io.js'
+import {isSandboxValue, sandboxEnv, takeSandboxFlag} from './sandbox/mode.js'
 
 type Commands = Record<string, unknown>
 
@@ -37,7 +38,13 @@ export async function run(
   commands: Commands,
   opts: RunOptions = {},
 ): Promise<unknown> {
-  const io = opts.io ?? processIO
+  let io = opts.io ?? processIO
+  // --sandbox (any command) or CODEGEN_API_BASE_URL=sandbox: the run gets the sandbox's environment.
+  const sandbox = takeSandboxFlag(argv)
+  if (sandbox.on || isSandboxValue(io.env.CODEGEN_API_BASE_URL)) {
+    argv = sandbox.argv
+    io = inSandbox(io)
+  }
   const own = isOwnCommand(argv, commands)
   if (!own && reportUnknownCommand(argv, root, pjson, commands, io)) return undefined
   const lean = own && !opts.plugins ? {...pjson, oclif: {...pjson.oclif, plugins: []}} : pjson
@@ -52,6 +59,19 @@ export async function run(
       return undefined
     }
   })
+}
+
+/**
+ * The IO of a sandbox run (sandbox/mode.ts): the process's environment changed in place (it is the
+ * process's), a test's run's replaced in a copy of its IO.
+ */
+function inSandbox(io: CommandIO): CommandIO {
+  const env = sandboxEnv(io.env)
+  if (io.real) {
+    Object.assign(io.env, env)
+    return io
+  }
+  return Object.create(io, {env: {value: env, enumerable: true}}) as CommandIO
 }
 
 /** `list --json`, `config set x` (topic separator ' '): the command id is the leading words before any flag. */

@@ -1,18 +1,20 @@
 // Deterministic seed data: organizations, users, repositories, agent runs and their logs.
 import {type AgentRunLog, type FakeRun, type GithubPullRequest, type Organization, type Repo, type SourceType, type User} from './types.js'
 
-export type Rng = () => number
+/** Its `state` continues the same sequence when given to createRng again (the sandbox saves it). */
+export type Rng = (() => number) & {readonly state: number}
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
 export function createRng(seed: number): Rng {
   let a = seed >>> 0
-  return () => {
+  const next = () => {
     a = (a + 0x6d2b79f5) >>> 0
     let t = a
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+  return Object.defineProperty(next, 'state', {get: () => a}) as Rng
 }
 
 const int = (rng: Rng, min: number, max: number) => min + Math.floor(rng() * (max - min + 1))

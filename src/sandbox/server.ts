@@ -60,6 +60,8 @@ export async function startSandboxApi(opts: SandboxApiOptions = {}): Promise<San
   const requestViolations: string[] = []
   let faults: PendingFault[] = []
   const timers = new Set<NodeJS.Timeout>()
+  /** Answers written once the request's state is saved (with a store). */
+  const held = new WeakMap<ServerResponse, (() => void)[]>()
 
   function takeFault(method: string, path: string): PendingFault | undefined {
     const fault = faults.find(
@@ -128,8 +130,14 @@ export async function startSandboxApi(opts: SandboxApiOptions = {}): Promise<San
   ): void {
     if (res.destroyed || res.socket?.destroyed) return
     record.status = status
-    res.writeHead(status, {'content-type': contentType, 'content-length': String(Buffer.byteLength(text)), ...headers})
-    res.end(text)
+    const write = () => {
+      if (res.destroyed) return
+      res.writeHead(status, {'content-type': contentType, 'content-length': String(Buffer.byteLength(text)), ...headers})
+      res.end(text)
+    }
+    const queue = held.get(res)
+    if (queue) queue.push(write)
+    else write()
   }
 
   function sendReply(res: ServerResponse, record: RecordedRequest, reply: Reply, extra: Record<string, string> = {}): void {
@@ -216,9 +224,28 @@ export async function startSandboxApi(opts: SandboxApiOptions = {}): Promise<San
       check(method, url.pathname, reply)
       return reply
     }
-    const fault = takeFault(method, url.pathname)
-    if (fault) handleFault(req, res, record, fault, act)
-    else sendReply(res, record, act())
+    const answer = () => {
+      const fault = takeFault(method, url.pathname)
+      if (fault) handleFault(req, res, record, fault, act)
+      else sendReply(res, record, act())
+    }
+    if (!opts.store) return answer()
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim()
+    // The answer waits until the state is saved: a command may end (and its process exit) as soon as it has it.
+    const queue: (() => void)[] = []
+    held.set(res, queue)
+    await opts.store.transaction(state, () => {
+      answer()
+      return {
+        at: new Date(at).toISOString(),
+        method,
+        path: url.pathname,
+        status: record.status,
+        token: bearer ? (bearer === token ? 'sandbox' : 'other') : 'none',
+      }
+    })
+    held.delete(res)
+    for (const write of queue) write()
   }
 
   const server = http.createServer((req, res) => {
@@ -233,6 +260,11 @@ export async function startSandboxApi(opts: SandboxApiOptions = {}): Promise<San
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve())
   })
   const port = (server.address() as AddressInfo).port
+  // In the process of a command that uses it (--sandbox): the command's end is the sandbox's.
+  if (opts.background) {
+    server.unref()
+    server.on('connection', (socket) => socket.unref())
+  }
 
   const fake: SandboxApi = {
     url: `http://127.0.0.1:${port}`,

@@ -12,6 +12,7 @@ import {
   type SeedConfig,
   type SeedData,
 } from './data.js'
+import {markersIn, SLOW_RUN_MS} from './markers.js'
 import type {AgentRunLog, FakeRun, Organization, Repo, User} from './types.js'
 
 export interface LifecycleConfig {
@@ -26,7 +27,25 @@ interface Lifecycle {
   lastLogAt: number
   polls: number
   step: number
+  /** From the prompt's markers (markers.ts): the final status, how long (null: until stopped), a question. */
+  outcome?: string
+  durationMs?: number | null
+  ask?: boolean
 }
+
+/** Everything the state holds that changes, for the sandbox to keep between invocations (store.ts). */
+export interface StateSnapshot {
+  now: number
+  data: SeedData
+  logs: Map<number, AgentRunLog[]>
+  live: Map<number, Lifecycle>
+  runRepo: Map<number, string>
+  extras: Map<string, unknown>
+  rng: number
+}
+
+/** A run that is never stopped keeps logging: not forever. */
+const MAX_LOGS = 1000
 
 export interface CreateInput {
   prompt: string
@@ -65,6 +84,22 @@ export class FakeState {
     this.runRepo.clear()
     this.extras.clear()
     this.rng = createRng(this.seedConfig.seed + 1)
+  }
+
+  snapshot(): StateSnapshot {
+    const {now, data, logs, live, runRepo, extras} = this
+    return {now, data, logs, live, runRepo, extras, rng: this.rng.state}
+  }
+
+  load(snapshot: StateSnapshot): void {
+    this.now = snapshot.now
+    this.data = snapshot.data
+    this.logs = snapshot.logs
+    this.live = snapshot.live
+    this.runRepo = snapshot.runRepo
+    this.extras.clear()
+    for (const [key, value] of snapshot.extras) this.extras.set(key, value)
+    this.rng = createRng(snapshot.rng)
   }
 
   get orgs(): Organization[] {
@@ -136,7 +171,7 @@ export class FakeState {
     const repo = this.repos(orgId).find((r) => r.id === input.repo_id)
     if (repo) this.runRepo.set(id, repo.full_name)
     this.logs.set(id, [makeLog(this.rng, id, now, 'user', input.prompt)])
-    this.start(run, now)
+    this.start(run, now, input.prompt)
     return run
   }
 
@@ -144,12 +179,19 @@ export class FakeState {
     this.live.delete(run.id)
     this.logsOf(run).push(makeLog(this.rng, run.id, now, 'user', prompt))
     run.status = 'ACTIVE'
-    this.start(run, now)
+    this.start(run, now, prompt)
     return run
   }
 
-  private start(run: FakeRun, now: number): void {
-    this.live.set(run.id, {startedAt: now, lastLogAt: now, polls: 0, step: 0})
+  private start(run: FakeRun, now: number, prompt = ''): void {
+    const lc: Lifecycle = {startedAt: now, lastLogAt: now, polls: 0, step: 0}
+    const markers = markersIn(prompt)
+    if (markers.has('fail')) lc.outcome = 'FAILED'
+    if (markers.has('error')) lc.outcome = 'ERROR'
+    if (markers.has('slow')) lc.durationMs = SLOW_RUN_MS
+    if (markers.has('stuck')) lc.durationMs = null
+    if (markers.has('ask')) lc.ask = true
+    this.live.set(run.id, lc)
   }
 
   private appendLog(run: FakeRun, lc: Lifecycle, at: number): void {
@@ -166,30 +208,37 @@ export class FakeState {
   private advance(run: FakeRun, now: number, poll: boolean): void {
     const lc = this.live.get(run.id)
     if (!lc) return
-    const {pollsToComplete, logIntervalMs} = this.lifecycle
-    const duration = this.durationMs()
+    const {logIntervalMs} = this.lifecycle
+    // A marker's duration (markers.ts) beats the configured one, and polls do not end such a run.
+    const pollsToComplete = lc.durationMs === undefined ? this.lifecycle.pollsToComplete : undefined
+    const duration = lc.durationMs === null ? Infinity : (lc.durationMs ?? this.durationMs())
     const endAt = duration === undefined ? Infinity : lc.startedAt + duration
     if (duration !== undefined) {
       while (lc.lastLogAt + logIntervalMs <= Math.min(now, endAt)) {
         lc.lastLogAt += logIntervalMs
-        this.appendLog(run, lc, lc.lastLogAt)
+        if (this.logsOf(run).length < MAX_LOGS) this.appendLog(run, lc, lc.lastLogAt)
       }
     }
     if (poll && pollsToComplete !== undefined) {
       lc.polls++
       this.appendLog(run, lc, now)
     }
-    if ((pollsToComplete !== undefined && lc.polls >= pollsToComplete) || now >= endAt) this.finish(run, Math.min(now, endAt))
+    if ((pollsToComplete !== undefined && lc.polls >= pollsToComplete) || now >= endAt) this.finish(run, lc, Math.min(now, endAt))
   }
 
-  private finish(run: FakeRun, at: number): void {
+  private finish(run: FakeRun, lc: Lifecycle, at: number): void {
     this.live.delete(run.id)
-    const outcome = this.lifecycle.outcome
+    const outcome = lc.outcome ?? this.lifecycle.outcome
     run.status = outcome
     const firstPrompt = this.logsOf(run).find((l) => l.message_type === 'USER_MESSAGE')?.observation
     const title = (typeof firstPrompt === 'string' ? firstPrompt.split('\n')[0].trim() : '').slice(0, 72) || 'Codegen changes'
     const upper = outcome.toUpperCase()
-    if (upper === 'COMPLETE') {
+    if (upper === 'COMPLETE' && lc.ask) {
+      // The [ask] marker: the agent stops to ask; a resume (with any answer) does the work.
+      run.summary = `${title}: waiting for your answer.`
+      run.result = `## A question before I start\n\nShould the change keep the current public API, or may it break it?\n\nResume this run with your answer: codegenapi resume ${run.id} --query "Keep the API"`
+      this.logsOf(run).push(makeLog(this.rng, run.id, at, 'final'))
+    } else if (upper === 'COMPLETE') {
       const repo =
         this.runRepo.get(run.id) ??
         (typeof run.metadata?.repo === 'string' ? run.metadata.repo : (this.repos(run.organization_id)[0]?.full_name ?? 'acme/robot-core'))

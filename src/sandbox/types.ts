@@ -1,6 +1,7 @@
 // Shapes shared by the sandbox's modules (a fake Codegen API). Wire types follow components.schemas of the contract.
 import type {IncomingHttpHeaders} from 'node:http'
 import type {RestState} from './routes-rest.js'
+import type {StateStore} from './store.js'
 
 export const SOURCE_TYPES = [
   'LOCAL',
@@ -156,6 +157,10 @@ export interface SandboxApiOptions {
   logIntervalMs?: number
   /** Answer 429 like the API: true for the published limits, or custom ones. Off by default. */
   rateLimits?: boolean | RateLimitConfig
+  /** Where the state is kept between processes (store.ts); in memory only without one. */
+  store?: StateStore
+  /** Do not keep the process alive for the server (an in-process sandbox). */
+  background?: boolean
   /** The contract check of requests and responses; none in the product. */
   contract?: ContractCheck
   /** With `contract`: validate every response against it (default true). */

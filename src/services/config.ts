@@ -6,6 +6,7 @@ import {readJsonFileSync, withFileLock, writeFileAtomic} from './files.js'
 import {userConfigFile, configDir} from './paths.js'
 import {assertMayWrite, checkTransport, DEFAULT_BASE_URL, projectSearchDirs, refusal, type Writer} from './trust.js'
 import {parseBaseUrl, parsePositiveInt, parseToken} from './validate.js'
+import {isSandboxValue, SANDBOX} from '../sandbox/mode.js'
 
 export {DEFAULT_BASE_URL}
 
@@ -144,6 +145,8 @@ export class ConfigService {
       for (const [source, raw] of candidates) {
         if (raw === undefined || raw === '') continue
         sources[key] = source
+        // CODEGEN_API_BASE_URL=sandbox: src/cli.ts has given this run the sandbox's environment (sandbox/mode.ts).
+        if (key === 'base-url' && source === 'env' && isSandboxValue(String(raw))) return SANDBOX
         try {
           return spec.parse(String(raw))
         } catch (error) {

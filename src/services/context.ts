@@ -4,6 +4,7 @@ import {RateLimiter} from '../api/rate-limiter.js'
 import {userAgent} from '../version.js'
 import {ConfigService, type ConfigOverrides, type ResolvedConfig} from './config.js'
 import {checkEnvNumbers, envMs} from './duration.js'
+import {SANDBOX, sandboxEnv} from '../sandbox/mode.js'
 
 /** Everything a service call needs: resolved configuration and a client, created on first use. */
 export interface ServiceContext {
@@ -39,10 +40,19 @@ export interface ContextOptions {
 }
 
 export async function createContext(opts: ContextOptions = {}): Promise<ServiceContext> {
-  const env = opts.env ?? process.env
+  let env = opts.env ?? process.env
   // Bad numbers in the environment are usage errors before anything is sent, as bad flags are.
   checkEnvNumbers(env)
   const config = await new ConfigService(env, opts.cwd ?? process.cwd()).resolve(opts.overrides)
+  // The sandbox (--sandbox, CODEGEN_API_BASE_URL=sandbox): an in-process one, sent its own token only,
+  // whatever else is configured; its environment keeps state apart (already so when src/cli.ts set it).
+  let api = {baseUrl: config.baseUrl, token: config.token}
+  if (config.baseUrl === SANDBOX) {
+    env = sandboxEnv(env)
+    const {localSandbox} = await import('../sandbox/local.js')
+    const sandbox = await localSandbox(env)
+    api = {baseUrl: sandbox.url, token: sandbox.token}
+  }
   const timeoutMs = opts.timeoutMs ?? envMs(env, 'CODEGEN_API_TIMEOUT')
   const limiter = opts.limiter ?? sharedLimiter
   const clients = clientsByLimiter.get(limiter) ?? new Map<string, CodegenClient>()
@@ -52,13 +62,13 @@ export async function createContext(opts: ContextOptions = {}): Promise<ServiceC
     env,
     debug: opts.debug,
     client() {
-      if (!config.token) throw new CodegenError('auth', 'No API token is configured.', {hint: TOKEN_HINT})
-      const key = `${config.baseUrl}\n${config.token}\n${timeoutMs}\n${opts.maxRetryAfterMs}\n${Boolean(opts.debug)}\n${Boolean(opts.notice)}`
+      if (!api.token) throw new CodegenError('auth', 'No API token is configured.', {hint: TOKEN_HINT})
+      const key = `${api.baseUrl}\n${api.token}\n${timeoutMs}\n${opts.maxRetryAfterMs}\n${Boolean(opts.debug)}\n${Boolean(opts.notice)}`
       let client = clients.get(key)
       if (!client) {
         client = new CodegenClient({
-          baseUrl: config.baseUrl,
-          token: config.token,
+          baseUrl: api.baseUrl,
+          token: api.token,
           userAgent: userAgent(),
           timeoutMs,
           maxRetryAfterMs: opts.maxRetryAfterMs,

@@ -49,6 +49,7 @@ export const ENV_NUMBERS = {
   CODEGENAPI_MONITOR_INTERVAL_MS: {unit: 'ms', min: 10, max: 3_600_000, meaning: 'the watch poll interval in milliseconds'},
   CODEGENAPI_RETRY_BASE_MS: {unit: 'ms', min: 1, max: 60_000, meaning: 'the first retry delay in milliseconds'},
   CODEGENAPI_TOOL_DEADLINE_MS: {unit: 'ms', min: 100, max: 45_000, meaning: 'the MCP tool-call deadline in milliseconds'},
+  CODEGENAPI_SANDBOX_RUN_MS: {unit: 'ms', min: 100, max: 3_600_000, meaning: 'how long a sandbox run takes, in milliseconds'},
 } as const satisfies Record<string, EnvNumberRule>
 export type EnvNumberName = keyof typeof ENV_NUMBERS
 
