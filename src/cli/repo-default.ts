@@ -4,6 +4,7 @@
 import {isCodegenError} from '../api/errors.js'
 import {oneLine} from '../output/sanitize.js'
 import type {ServiceContext} from '../services/context.js'
+import {mayBeInCheckout} from '../services/git-dir.js'
 
 /** The env variable that turns this off (a run with no repository from inside a clone). */
 export const NO_GIT_REPO_ENV = 'CODEGENAPI_NO_GIT_REPO'
@@ -16,6 +17,7 @@ export async function repoDefault(
   if (flags.repo !== undefined || flags['repo-id'] !== undefined) return flags.repo
   const env = opts.env
   if (env[NO_GIT_REPO_ENV] && env[NO_GIT_REPO_ENV] !== '0') return undefined
+  if (!mayBeInCheckout(opts.cwd, env)) return undefined
   const {repoFromWorkingDirectory} = await import('../services/git-repo.js')
   const found = await repoFromWorkingDirectory(opts.cwd, env)
   if (!found) return undefined

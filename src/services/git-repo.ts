@@ -1,7 +1,6 @@
 // The GitHub repository of the working directory, found as gh finds it: the remote named origin,
 // else the only remote. Only github.com remotes count; anything else leaves the command as it was.
-import fs from 'node:fs'
-import path from 'node:path'
+import {mayBeInCheckout} from './git-dir.js'
 import {gitIn, isWorkTree, remotes, type Git} from './git.js'
 
 export interface GitHubRepo {
@@ -50,18 +49,6 @@ export interface RepoFromRemote {
   repo: GitHubRepo
   /** The remote's name (origin, or the only one). */
   remote: string
-}
-
-/**
- * Whether cwd or a folder above it has a `.git` (folder, or file for worktrees and submodules), or
- * GIT_DIR is set: outside a checkout, `list` and `new` then spawn no git (a spawn costs a start-up).
- */
-export function mayBeInCheckout(cwd: string, env: NodeJS.ProcessEnv): boolean {
-  if (env.GIT_DIR) return true
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, '.git'))) return true
-    if (path.dirname(dir) === dir) return false
-  }
 }
 
 /** The remote gh would use: origin, else the only remote; undefined outside a work tree or with none. */
