@@ -7,7 +7,7 @@ import * as z from 'zod/mini'
 //
 // Each schema is built on first use: a command parses one or two kinds of response, and building all
 // of them (some eighty zod objects) cost ~3 ms of every start-up. Shared parts are built once too.
-function built<T>(build: () => T): () => T {
+export function built<T>(build: () => T): () => T {
   let schema: T | undefined
   return () => (schema ??= build())
 }

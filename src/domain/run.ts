@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import {usageError} from '../api/errors.js'
-import type {AgentRun} from '../api/schemas.js'
+import {built, type AgentRun} from '../api/schemas.js'
 
 // What an agent run is, in one place: its status, repository, parent, pull requests and title, and
 // its local record. The table, the `--repo` filter, MCP output and the state store all ask here, so
@@ -76,60 +76,65 @@ export function parseStatusFilter(input: string): Set<string> {
 const text = () => z.optional(z.nullable(z.string()))
 const id = () => z.int().check(z.gte(1), z.lte(MAX_RUN_ID))
 
-export const StoredPullRequestSchema = z.object({
-  id: z.optional(z.int()),
-  title: text(),
-  url: text(),
-  head_branch_name: text(),
-})
+// Built on first use, as the API's schemas are: most commands never read a state file.
+export const StoredPullRequestSchema = built(() =>
+  z.object({
+    id: z.optional(z.int()),
+    title: text(),
+    url: text(),
+    head_branch_name: text(),
+  }),
+)
 
 export const PARENT_REPORT_STATES = ['pending', 'sending', 'sent', 'undeliverable'] as const
 
 /** One run as the state file keeps it. Records that do not fit are dropped when the file is read (F-69). */
-export const RunRecordSchema = z.object({
-  id: id(),
-  org_id: z.optional(z.int()),
-  status: z.nullable(z.string()),
-  web_url: text(),
-  result: text(),
-  summary: text(),
-  created_at: text(),
-  source_type: text(),
-  /** What the run was about: the first line of its prompt (metadata.title). */
-  title: text(),
-  prs: z.array(StoredPullRequestSchema),
-  /** Its repository (OWNER/NAME), resolved when known: see repoOf. */
-  repo: text(),
-  /**
-   * A run started on behalf of another run: the parent is resumed with a report. Written only at start
-   * from an explicit parent (--parent, parent_run_id, CODEGEN_PARENT_RUN_ID), never from API metadata.
-   */
-  parent_run_id: z.optional(z.nullable(id())),
-  /** When it was first recorded (ISO 8601). */
-  watched_since: z.string(),
-  /** Last time the API was asked about this run (ISO 8601). */
-  last_seen: z.optional(z.string()),
-  /** Last time its status changed (ISO 8601). */
-  last_change: z.optional(z.string()),
-  /** Last time this record changed in any way: the newer copy wins when two processes merge. */
-  updated_at: z.optional(z.string()),
-  /** Still watched: false once it is terminal or someone stopped watching it. */
-  watched: z.boolean(),
-  /** Why it is no longer watched, when that is not "it finished". */
-  note: z.optional(z.string()),
-  /**
-   * The report of this (child) run to its parent: pending until the parent is COMPLETE, `sending` while
-   * the resume is under way, then `sent`; `undeliverable` when it cannot be (or may have been) sent.
-   */
-  parent_report: z.optional(z.enum(PARENT_REPORT_STATES)),
-  parent_report_note: z.optional(z.string()),
-  /** `new --attempts N`: the group this run is one attempt of, and which attempt (from its metadata). */
-  group_id: z.optional(z.string()),
-  attempt: z.optional(z.int()),
-})
+export const RunRecordSchema = built(() =>
+  z.object({
+    id: id(),
+    org_id: z.optional(z.int()),
+    status: z.nullable(z.string()),
+    web_url: text(),
+    result: text(),
+    summary: text(),
+    created_at: text(),
+    source_type: text(),
+    /** What the run was about: the first line of its prompt (metadata.title). */
+    title: text(),
+    prs: z.array(StoredPullRequestSchema()),
+    /** Its repository (OWNER/NAME), resolved when known: see repoOf. */
+    repo: text(),
+    /**
+     * A run started on behalf of another run: the parent is resumed with a report. Written only at start
+     * from an explicit parent (--parent, parent_run_id, CODEGEN_PARENT_RUN_ID), never from API metadata.
+     */
+    parent_run_id: z.optional(z.nullable(id())),
+    /** When it was first recorded (ISO 8601). */
+    watched_since: z.string(),
+    /** Last time the API was asked about this run (ISO 8601). */
+    last_seen: z.optional(z.string()),
+    /** Last time its status changed (ISO 8601). */
+    last_change: z.optional(z.string()),
+    /** Last time this record changed in any way: the newer copy wins when two processes merge. */
+    updated_at: z.optional(z.string()),
+    /** Still watched: false once it is terminal or someone stopped watching it. */
+    watched: z.boolean(),
+    /** Why it is no longer watched, when that is not "it finished". */
+    note: z.optional(z.string()),
+    /**
+     * The report of this (child) run to its parent: pending until the parent is COMPLETE, `sending` while
+     * the resume is under way, then `sent`; `undeliverable` when it cannot be (or may have been) sent.
+     */
+    parent_report: z.optional(z.enum(PARENT_REPORT_STATES)),
+    parent_report_note: z.optional(z.string()),
+    /** `new --attempts N`: the group this run is one attempt of, and which attempt (from its metadata). */
+    group_id: z.optional(z.string()),
+    attempt: z.optional(z.int()),
+  }),
+)
 
-export type RunRecord = z.infer<typeof RunRecordSchema>
-export type StoredPullRequest = z.infer<typeof StoredPullRequestSchema>
+export type RunRecord = z.infer<ReturnType<typeof RunRecordSchema>>
+export type StoredPullRequest = z.infer<ReturnType<typeof StoredPullRequestSchema>>
 
 /** A record read from a file: well-formed, or undefined (older files lack a few fields: they get defaults). */
 export function parseRecord(value: unknown): RunRecord | undefined {
@@ -142,7 +147,7 @@ export function parseRecord(value: unknown): RunRecord | undefined {
     watched_since: v.watched_since ?? new Date(0).toISOString(),
     status: v.status ?? null,
   }
-  const parsed = RunRecordSchema.safeParse(withDefaults)
+  const parsed = RunRecordSchema().safeParse(withDefaults)
   return parsed.success ? parsed.data : undefined
 }
 

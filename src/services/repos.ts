@@ -3,7 +3,7 @@ import path from 'node:path'
 import * as z from 'zod/mini'
 import {CodegenError, usageError} from '../api/errors.js'
 import {MAX_RUN_ID, repoQuery, type RepoNames, type RepoTarget} from '../domain/run.js'
-import type {Repo} from '../api/schemas.js'
+import {built, type Repo} from '../api/schemas.js'
 import type {ServiceContext} from './context.js'
 import {readJsonFile, writeFileAtomic} from './files.js'
 import {paged, take} from './paging.js'
@@ -39,15 +39,20 @@ export function checkRepoName(name: string): string {
 }
 
 /** The cached repository list: entries that do not fit are dropped, an `at` in the future is stale (F-69). */
-const RepoCacheSchema = z.object({
-  at: z.number(),
-  repos: z.array(z.unknown()),
-})
-const CachedRepoSchema = z.object({
-  id: z.int().check(z.gte(1), z.lte(MAX_RUN_ID)),
-  full_name: z.string().check(z.regex(REPO_NAME)),
-})
-type CachedRepo = z.infer<typeof CachedRepoSchema>
+// Built on first use: `list` loads this module on every run, and reads the cache only now and then.
+const RepoCacheSchema = built(() =>
+  z.object({
+    at: z.number(),
+    repos: z.array(z.unknown()),
+  }),
+)
+const CachedRepoSchema = built(() =>
+  z.object({
+    id: z.int().check(z.gte(1), z.lte(MAX_RUN_ID)),
+    full_name: z.string().check(z.regex(REPO_NAME)),
+  }),
+)
+type CachedRepo = z.infer<ReturnType<typeof CachedRepoSchema>>
 
 interface RepoCache {
   at: number
@@ -55,11 +60,11 @@ interface RepoCache {
 }
 
 export function parseRepoCache(data: unknown, now = Date.now()): (RepoCache & {fresh: boolean}) | undefined {
-  const doc = RepoCacheSchema.safeParse(data)
+  const doc = RepoCacheSchema().safeParse(data)
   if (!doc.success) return undefined
   const repos: CachedRepo[] = []
   for (const entry of doc.data.repos) {
-    const repo = CachedRepoSchema.safeParse(entry)
+    const repo = CachedRepoSchema().safeParse(entry)
     if (repo.success) repos.push({id: repo.data.id, full_name: repo.data.full_name})
   }
   const age = now - doc.data.at
