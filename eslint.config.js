@@ -45,8 +45,8 @@ export default tseslint.config(
   },
   {
     // CommonJS by design: bin/ starts without Node's ES module loader (a few ms of every run), and the
-    // code-cache trainer loads bin/load-cli.cjs as the CLI does.
-    files: ['bin/**/*.{js,cjs}', 'build/**/*.cjs'],
+    // code-cache trainer loads bin/load-cli.cjs as the CLI does; mocha requires its config files.
+    files: ['bin/**/*.{js,cjs}', 'build/**/*.cjs', 'test/**/*.cjs'],
     languageOptions: {sourceType: 'commonjs', globals: {...NODE_GLOBALS, ...COMMONJS_GLOBALS}},
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },
