@@ -23,7 +23,7 @@ describe('sandbox state file', () => {
       headers: {authorization: `Bearer ${api.token}`, 'content-type': 'application/json'},
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-    return (await res.json())
+    return await res.json()
   }
 
   beforeEach(() => {
