@@ -5,8 +5,10 @@
 import {Exit, handle} from '@oclif/core/handle'
 import type * as Interfaces from '@oclif/core/interfaces'
 import {run as oclifRun} from '@oclif/core/run'
+import {ExitCode} from './cli/exit-codes.js'
 import {pluginCommandIds, unknownCommand} from './cli/unknown-command.js'
 import {currentIO, processIO, withIO, type CommandIO} from './io.js'
+import {oneLine} from './output/sanitize.js'
 import {isSandboxValue, sandboxEnv, takeSandboxFlag} from './sandbox/mode.js'
 
 type Commands = Record<string, unknown>
@@ -55,6 +57,7 @@ export async function run(
       return await oclifRun(argv, loadOptions)
     } catch (error) {
       // What a command's own catch did not handle: oclif's usage errors, unknown commands, exit(n).
+      if (own && reportUnexpectedArguments(error, argv, pjson, commands, io)) return undefined
       await handle(error as Error)
       return undefined
     }
@@ -89,12 +92,38 @@ export function isOwnCommand(argv: string[], commands: Commands): boolean {
 function reportUnknownCommand(argv: string[], root: string, pjson: Interfaces.PJSON, commands: Commands, io: CommandIO): boolean {
   const pluginIds = pluginCommandIds(root, pjson.oclif.plugins ?? [])
   if (!pluginIds) return false
-  const bin = pjson.oclif.bin ?? 'codegenapi'
-  const unknown = unknownCommand(argv, Object.keys(commands), pluginIds, bin)
+  const unknown = unknownCommand(argv, Object.keys(commands), pluginIds, binOf(pjson))
   if (!unknown) return false
-  const {exitCode, ...error} = unknown
+  reportUsage(argv, unknown, io)
+  return true
+}
+
+/**
+ * `list extra`: oclif reads the words after a command that takes no argument as a longer command id
+ * and says "command list:extra not found". Said as gh says it, as for a command that takes arguments.
+ */
+function reportUnexpectedArguments(error: unknown, argv: string[], pjson: Interfaces.PJSON, commands: Commands, io: CommandIO): boolean {
+  if (!(error instanceof Error) || !/^command \S.* not found$/.test(error.message)) return false
+  const words: string[] = []
+  for (const arg of argv) {
+    if (arg.startsWith('-')) break
+    words.push(arg)
+  }
+  let n = words.length
+  while (n > 0 && !Object.hasOwn(commands, words.slice(0, n).join(':'))) n--
+  if (n === 0 || n === words.length) return false
+  const bin = binOf(pjson)
+  const command = words.slice(0, n).join(' ')
+  const message = `Unexpected argument${words.length - n > 1 ? 's' : ''}: ${oneLine(words.slice(n).join(' '))}.`
+  reportUsage(argv, {message, hint: `See \`${bin} ${command} --help\`.`, exitCode: ExitCode.USAGE}, io)
+  return true
+}
+
+const binOf = (pjson: Interfaces.PJSON) => pjson.oclif.bin ?? 'codegenapi'
+
+function reportUsage(argv: string[], usage: {message: string; hint: string; exitCode: number}, io: CommandIO): void {
+  const {exitCode, ...error} = usage
   if (argv.includes('--json')) io.stdout.write(`${JSON.stringify({error: {code: 'usage', ...error, exitCode}}, null, 2)}\n`)
   else io.stderr.write(`Error: ${error.message}\nHint: ${error.hint}\n`)
   io.exitCode = exitCode
-  return true
 }

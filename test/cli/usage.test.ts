@@ -53,4 +53,14 @@ describe('usage: help, unknown commands, flag errors', () => {
     const missing = await runCli(['get'], {env: api.env()})
     expect(missing.stderr).to.contain('Missing AGENT_RUN_ID.')
   })
+
+  it('words after a command that takes no argument are unexpected arguments, not an unknown command', async () => {
+    const extra = await runCli(['list', 'extra', '--limit', '1'], {env: api.env()})
+    expect(extra.code).to.equal(2)
+    expect(extra.stderr).to.equal('Error: Unexpected argument: extra.\nHint: See `codegenapi list --help`.\n')
+    const two = await runCli(['config', 'path', 'a', 'b', '--json'], {env: api.env()})
+    expect(two.code).to.equal(2)
+    expect(parseJson(two).error).to.include({code: 'usage', message: 'Unexpected arguments: a b.', exitCode: 2})
+    expect(api.fake().requests.filter((r) => r.path.includes('/agent/run'))).to.have.length(0)
+  })
 })
