@@ -91,9 +91,16 @@ const PROMPT_WHAT = {what: 'The prompt', maxChars: MAX_PROMPT_CHARS, hint: PROMP
  * API's limit are usage errors, raised before anything is sent.
  */
 export async function readPrompt(
-  flags: {query?: string; 'prompt-file'?: string},
+  given: {query?: string; 'prompt-file'?: string; argument?: string},
   io: Pick<CommandIO, 'stdin' | 'stderr' | 'cwd'>,
 ): Promise<string> {
+  // `new "Fix the login bug"`, as gh agent-task create takes it: the argument is the --query.
+  const flags = given.argument === undefined ? given : {...given, query: given.argument}
+  if (given.argument !== undefined && (given.query !== undefined || given['prompt-file'] !== undefined)) {
+    throw usageError(
+      `Give the prompt once: as the PROMPT argument or with ${given.query !== undefined ? '--query' : '--prompt-file'}, not both.`,
+    )
+  }
   if (flags.query !== undefined && flags['prompt-file'] !== undefined) throw usageError('Give either --query or --prompt-file, not both.')
   let text: string | undefined
   if (flags.query === '-') {

@@ -1,3 +1,4 @@
+import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../api-command.js'
 import type {AgentRun} from '../api/schemas.js'
@@ -16,16 +17,18 @@ import type {NewRunRequest} from '../services/start-run.js'
 export default class New extends ApiCommand {
   static override summary = 'Start a new agent run.'
   static override description = `Creates the run and returns at once with its id, status and web URL; --wait follows it to the end.
-The prompt comes from --query, --query - (stdin), --prompt-file, or piped stdin. --repo OWNER/NAME is looked up among the organization's repositories; --task adds a short header and instruction from a task template (${TASK_NAMES}); --task-label TEXT uses a label of your own instead. --branch and --pr are always told to the agent in the prompt.
+The prompt comes from the PROMPT argument, --query, --query - (stdin), --prompt-file, or piped stdin. --repo OWNER/NAME is looked up among the organization's repositories; --task adds a short header and instruction from a task template (${TASK_NAMES}); --task-label TEXT uses a label of your own instead. --branch and --pr are always told to the agent in the prompt.
 --attempts N (2 to 4) starts the same task N times as a group, to compare the results side by side (\`list --group ID\`, \`watch --group ID\`): N paid runs, so it asks first on a terminal and needs --yes elsewhere. The input is checked once, before the first create; each attempt is one create with its own client request id, never resent; the first attempt that fails or whose outcome is unknown ends the group, and Ctrl-C sends no further attempt. The output says which attempts were created and which may exist.
 Every input is checked before anything is sent. If the answer to the create is lost (a reset, a timeout, a gateway error), the run is looked for by the client request id it carries in its metadata, and either reported or named as possibly created: it is never sent twice. Ctrl-C before the request is sent sends nothing; after, it waits for the answer (Ctrl-C again to stop waiting); either way the exit code is 130.`
   static override examples = [
+    '<%= config.bin %> new "Add a health check endpoint" --repo acme/api --wait',
     '<%= config.bin %> new --repo Zeeeepa/codegen.py --task CREATE_PLAN --query "Add retry logic to the HTTP client"',
     '<%= config.bin %> new --repo acme/api --task FIX --branch main --query "Login fails with a 500 when the email has a plus sign" --wait',
     'git diff | <%= config.bin %> new --repo acme/api --task REVIEW --query -',
     '<%= config.bin %> new --prompt-file task.md --image screenshot.png --metadata ticket=ENG-42 --json',
     '<%= config.bin %> new --repo acme/api --task FIX --query "Flaky login test" --attempts 3 --yes',
   ]
+  static override args = {prompt: Args.string({description: 'The prompt (or --query, --prompt-file, stdin)', required: false})}
   static override flags = {
     ...jsonFlags(ATTEMPT_FIELDS),
     query: Flags.string({char: 'q', description: 'The prompt; `-` reads it from stdin', aliases: ['prompt']}),
@@ -62,12 +65,12 @@ Every input is checked before anything is sent. If the answer to the create is l
   }
 
   async run(): Promise<AgentRun | unknown[]> {
-    const {flags} = await this.parse(New)
+    const {args, flags} = await this.parse(New)
     // Everything local is checked before the first request: a mistake costs nothing.
     // A bad --timeout is refused before anything is sent.
     if (flags.wait) parseDuration(flags.timeout ?? DEFAULT_WAIT_TIMEOUT)
     const metadata = parseMetadata(flags.metadata)
-    const query = await readPrompt(flags, this.io)
+    const query = await readPrompt({...flags, argument: args.prompt}, this.io)
     const repo = await repoDefault(flags, (t) => this.note(t), this.io)
     const {imageFileToDataUri} = await import('../services/images.js')
     const images = flags.image ? await Promise.all(flags.image.map((f) => imageFileToDataUri(f))) : undefined

@@ -106,6 +106,21 @@ describe('new: inputs', () => {
     expect(writes()).to.have.length(0)
   })
 
+  it('takes the prompt as its argument, as gh agent-task create does; twice over is refused, nothing sent', async () => {
+    const res = await runCli(['new', 'Add a health check endpoint', '--json'], {env: api.env()})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(creates().map((r) => r.body.prompt)).to.deep.equal(['Add a health check endpoint'])
+    for (const twice of [
+      ['new', 'one', '--query', 'two'],
+      ['new', 'one', '--prompt-file', 'task.md'],
+    ]) {
+      const refused = await runCli(twice, {env: api.env()})
+      expect(refused.code, twice.join(' ')).to.equal(2)
+      expect(refused.stderr).to.contain('Give the prompt once')
+    }
+    expect(creates()).to.have.length(1)
+  })
+
   it('tags every create with a fresh client request id', async () => {
     await runCli(['new', '-q', 'a'], {env: api.env()})
     await runCli(['new', '-q', 'b'], {env: api.env()})
