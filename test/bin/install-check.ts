@@ -95,6 +95,8 @@ async function main(): Promise<void> {
       'list --json against the fake API',
       res.all,
     )
+    res = await run('--sandbox', 'list', '--json', '--limit', '3')
+    check(res.code === 0 && (JSON.parse(res.stdout) as unknown[]).length === 3, '--sandbox list --json (the sandbox, bundled)', res.all)
     res = await run('list', '--json', '--limit', '2', '--jq', '.[0].id')
     check(res.code === 0 && /^\d+\n$/.test(res.stdout), 'list --json --jq (jq-wasm, bundled)', res.all)
     res = await run('lst')
