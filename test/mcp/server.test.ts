@@ -3,6 +3,7 @@ import {CallToolResultSchema} from '@modelcontextprotocol/sdk/types.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import {useFakeApi} from '../helpers/fake.js'
+import {until} from '../helpers/wait.js'
 import {ALL_TOOL_NAMES, READ_ONLY_TOOLS, selectTools, TOOLS, TASK_TOOLS} from '../../src/mcp/tools/index.js'
 import {TOOLSETS} from '../../src/mcp/tools/toolsets.js'
 import {startMcp, textOf, type McpSession} from './session.js'
@@ -588,22 +589,20 @@ describe('mcp serve', function () {
       const s = await startMcp(api.env(), ALL)
       await s.client.listTools()
       const messages: any[] = []
+      const before = new Set(fake.runs.map((r) => r.id))
       const stream = s.client.experimental.tasks.callToolStream(
         {name: 'codegenapi_run', arguments: {query: 'Write docs', task: 'DOCUMENT'}},
         CallToolResultSchema,
         {task: {ttl: 60_000}},
       )
-      let finished = false
-      for await (const message of stream) {
-        messages.push(message)
-        if (message.type === 'taskCreated' || (message.type === 'taskStatus' && !finished)) {
-          const run = fake.runs.find((r) => r.status === 'ACTIVE' && r.metadata?.task === 'DOCUMENT')
-          if (run) {
-            fake.setRunStatus(run.id, 'COMPLETE', {result: 'Docs written'})
-            finished = true
-          }
-        }
-      }
+      // The run ends once the fake has it: the task may be created (and report its status) before the
+      // create reaches the API, so a stream message is no sign that the run exists yet.
+      const started = () => fake.runs.find((r) => !before.has(r.id))
+      const ended = until(() => started() !== undefined, 'the create of codegenapi_run').then(() =>
+        fake.setRunStatus(started()!.id, 'COMPLETE', {result: 'Docs written'}),
+      )
+      for await (const message of stream) messages.push(message)
+      await ended
       const result = messages.find((m) => m.type === 'result')
       expect(result, JSON.stringify(messages.map((m) => (m.type === 'error' ? m.error.message : m.type)))).to.not.equal(undefined)
       expect(result.result.structuredContent).to.include({status: 'COMPLETE', result: 'Docs written'})
