@@ -56,9 +56,16 @@ const stdioCommand = (env: NodeJS.ProcessEnv) => ({
  * The AI SDK's stdio transport does not wait for the server to exit on close: wait here, so that the
  * server's last state write is done before the test's home directory goes.
  */
-async function exitOf(transport: unknown): Promise<void> {
+/**
+ * Closes the AI SDK client and waits for its stdio server to exit: the transport forgets its child as
+ * close() begins, so the child is taken first (else a slow exit looks like a leaked process).
+ */
+async function closeAndWait(client: {close(): Promise<void>}, transport: unknown): Promise<void> {
   const proc = (transport as {process?: ChildProcess}).process
-  if (proc && proc.exitCode === null && proc.signalCode === null) await new Promise((resolve) => proc.once('exit', resolve))
+  const exited =
+    proc && proc.exitCode === null && proc.signalCode === null ? new Promise((resolve) => proc.once('exit', resolve)) : undefined
+  await client.close()
+  await exited
 }
 
 /** The create requests whose prompt includes this text. */
@@ -110,8 +117,7 @@ for (const transport of ['stdio', 'http'] as const) {
         expect(ran.structuredContent).to.include({status: 'COMPLETE', finished: true})
         expect(createdWith(api, 'ai sdk run')).to.have.length(1)
       } finally {
-        await client.close()
-        await exitOf(config)
+        await closeAndWait(client, config)
       }
     })
 
