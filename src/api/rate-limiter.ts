@@ -32,10 +32,67 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   })
 export {sleep}
 
-/** Sliding-window limiter: remembers when each recent request was sent, per bucket. */
+/**
+ * A window is counted this much longer than the API's: a request's time here is when it left, the
+ * server's is when it arrived, and a late arrival must not make the server see one request too many.
+ */
+export const WINDOW_GUARD_MS = 500
+
+/**
+ * Requests of each window that background work (the run monitor) never takes: they stay free for
+ * calls made in the foreground (an assistant's tool call, a command in another terminal on the same
+ * token). Six of the standard 60: a burst of five or six one-request tool calls goes at once.
+ */
+export const FOREGROUND_RESERVE: Record<Bucket, number> = {standard: 6, create: 10, logs: 6, setup_commands: 5, pr_edit: 30}
+
+/** At most this many background requests in a row after a quiet spell; then they are spread evenly. */
+export const BACKGROUND_BURST = 5
+
+/** A token bucket: `capacity` tokens, one added every `1 / perMs` milliseconds. */
+export class TokenBucket {
+  private tokens: number
+  private at: number
+
+  constructor(
+    readonly capacity: number,
+    readonly perMs: number,
+    now = Date.now(),
+  ) {
+    this.tokens = capacity
+    this.at = now
+  }
+
+  /** Milliseconds until a token is there (0 = now). */
+  delay(now = Date.now()): number {
+    this.refill(now)
+    return this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / this.perMs)
+  }
+
+  /** Takes a token if there is one. */
+  take(now = Date.now()): boolean {
+    this.refill(now)
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.capacity, this.tokens + Math.max(0, now - this.at) * this.perMs)
+    this.at = Math.max(this.at, now)
+  }
+}
+
+/**
+ * Sliding-window limiter: remembers when each recent request was sent, per bucket, and never lets more
+ * through than the API allows in any window. Foreground calls (tool calls, commands) may use the whole
+ * window. Background work asks `backgroundDelay` first: it is paced by a token bucket (so a burst of
+ * work is spread over the window instead of spending it at once) and never takes the reserve, so a
+ * foreground call that waits is always first to get a request the window frees.
+ */
 export class RateLimiter {
   private readonly sent = new Map<Bucket, number[]>()
   private readonly blockedUntil = new Map<Bucket, number>()
+  private readonly paced = new Map<Bucket, TokenBucket>()
 
   private readonly limits: Record<Bucket, {limit: number; windowMs: number}>
 
@@ -46,17 +103,29 @@ export class RateLimiter {
 
   /** How long a request in this bucket would have to wait now (0 = go). */
   delayFor(bucket: Bucket, now = Date.now()): number {
-    const {limit, windowMs} = this.limits[bucket]
-    const times = this.prune(bucket, now)
-    const blocked = Math.max(0, (this.blockedUntil.get(bucket) ?? 0) - now)
-    const windowWait = times.length < limit ? 0 : times[times.length - limit] + windowMs - now
-    return Math.max(blocked, windowWait)
+    return Math.max(this.blocked(bucket, now), this.windowWait(bucket, this.limits[bucket].limit, now))
   }
 
-  /** Requests still allowed in the current window: the monitor uses it to decide how much to poll. */
+  /** Requests still allowed in the current window. */
   remaining(bucket: Bucket, now = Date.now()): number {
-    if ((this.blockedUntil.get(bucket) ?? 0) > now) return 0
+    if (this.blocked(bucket, now) > 0) return 0
     return Math.max(0, this.limits[bucket].limit - this.prune(bucket, now).length)
+  }
+
+  /** The most background requests in any window: the limit less the foreground reserve. */
+  backgroundShare(bucket: Bucket): number {
+    const {limit} = this.limits[bucket]
+    return Math.max(1, limit - Math.min(FOREGROUND_RESERVE[bucket], Math.floor(limit / 2)))
+  }
+
+  /** How long background work must wait before its next request in this bucket (0 = go, then call takeBackground). */
+  backgroundDelay(bucket: Bucket, now = Date.now()): number {
+    return Math.max(this.blocked(bucket, now), this.windowWait(bucket, this.backgroundShare(bucket), now), this.pace(bucket).delay(now))
+  }
+
+  /** Takes the background token for a request about to be sent (through acquire, as every request). */
+  takeBackground(bucket: Bucket, now = Date.now()): boolean {
+    return this.backgroundDelay(bucket, now) === 0 && this.pace(bucket).take(now)
   }
 
   async acquire(bucket: Bucket, signal?: AbortSignal): Promise<void> {
@@ -73,10 +142,36 @@ export class RateLimiter {
     this.blockedUntil.set(bucket, Math.max(this.blockedUntil.get(bucket) ?? 0, Date.now() + ms))
   }
 
-  private prune(bucket: Bucket, now: number): number[] {
+  private blocked(bucket: Bucket, now: number): number {
+    return Math.max(0, (this.blockedUntil.get(bucket) ?? 0) - now)
+  }
+
+  /** Wait until fewer than `allowed` requests are in the window. */
+  private windowWait(bucket: Bucket, allowed: number, now: number): number {
+    const times = this.prune(bucket, now)
+    return times.length < allowed ? 0 : times[times.length - allowed] + this.window(bucket) - now
+  }
+
+  /** The background share spread evenly over the window, with a small burst. */
+  private pace(bucket: Bucket): TokenBucket {
+    let pace = this.paced.get(bucket)
+    if (!pace) {
+      const share = this.backgroundShare(bucket)
+      pace = new TokenBucket(Math.min(BACKGROUND_BURST, share), share / this.window(bucket))
+      this.paced.set(bucket, pace)
+    }
+    return pace
+  }
+
+  private window(bucket: Bucket): number {
     const {windowMs} = this.limits[bucket]
+    return windowMs + Math.min(WINDOW_GUARD_MS, windowMs / 20)
+  }
+
+  private prune(bucket: Bucket, now: number): number[] {
     let times = this.sent.get(bucket)
     if (!times) this.sent.set(bucket, (times = []))
+    const windowMs = this.window(bucket)
     while (times.length > 0 && times[0] <= now - windowMs) times.shift()
     return times
   }

@@ -145,7 +145,6 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
     env,
     write: !opts.readOnly,
     log: (level, message) => log(level, message),
-    intervalMs: monitorIntervalFromEnv(env) ?? 5000,
   })
   const {monitor, store} = lifecycle
   const intervalMs = monitorIntervalFromEnv(env)

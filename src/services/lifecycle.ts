@@ -38,7 +38,7 @@ export interface LifecycleOptions {
   /** May this lifecycle send writes: create, resume, parent reports. */
   write: boolean
   log?: LifecycleLog
-  /** First poll interval of the monitor (default: from the environment, else 3 s). */
+  /** How often the monitor looks at each run (default: from the environment, else the monitor's 4 s). */
   intervalMs?: number
 }
 
@@ -79,7 +79,7 @@ export class RunLifecycle {
     this.monitor = new RunMonitor({
       context: opts.context,
       store,
-      intervalMs: opts.intervalMs ?? monitorIntervalFromEnv(opts.env) ?? 3000,
+      intervalMs: opts.intervalMs ?? monitorIntervalFromEnv(opts.env),
       log: this.log,
       reporting: opts.write,
       repoNames: () => this.repoNames,

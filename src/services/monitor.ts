@@ -4,13 +4,18 @@ import type {ServiceContext} from './context.js'
 import {isTerminal, normaliseStatus, recordFromRun, type RepoNames, type RunRecord} from '../domain/run.js'
 import {getRun} from './runs.js'
 import {envMs} from './duration.js'
+import {LIST_PAGE, MAX_SEARCH_PAGES, nextRequest, type PollRequest, type Spot} from './poll-plan.js'
 import type {StateStore} from './state.js'
 
-// The run monitor: ONE scheduler for every watched agent run. It polls within the API's limits
-// through the process-wide rate limiter, leaving headroom for tool calls; when many runs are due it
-// reads the list endpoint (100 runs a request, newest first) instead of one request a run. What it
-// sees goes to the state store; status changes go to listeners (the MCP server turns them into
-// resource notifications and log lines).
+// The run monitor: ONE scheduler for every watched agent run, whoever asked (MCP subscriptions,
+// codegenapi_watch, the wait tools, the CLI's `watch` and `--wait`). Every watched run is looked at
+// once an interval (4 s), however long it has been running. It sends one request at a time, paced
+// by the process-wide rate limiter's background token bucket, which spreads its requests over the
+// window and always leaves a reserve to tool calls; when more is due than the bucket allows, every
+// run waits its turn (the most overdue first) instead of the budget going in one burst. Runs within
+// 100 places of each other in the newest-first list are read with one list request (poll-plan.ts).
+// What it sees goes to the state store; status changes go to listeners (the MCP server turns them
+// into resource notifications and log lines).
 
 export interface RunUpdate {
   record: RunRecord
@@ -34,34 +39,32 @@ export interface MonitorOptions {
   context: () => Promise<ServiceContext>
   store: StateStore
   log?: MonitorLog
-  /** First poll interval of a run; it grows while nothing changes, up to maxIntervalMs. */
+  /** How often each watched run is looked at (stretched only when the API's limits do not allow it). */
   intervalMs?: number
+  /** The longest pause after failed requests (they back off from intervalMs, doubling). */
   maxIntervalMs?: number
-  /** Standard-bucket requests always left for tool calls. */
-  headroom?: number
-  /** From this many due runs on, one list request replaces one request a run. */
-  batchThreshold?: number
-  /** List pages read at most in one round. */
-  maxListPages?: number
   /** Whether runs resumed from the state file at start() are watched for a writer (see RunUpdate.reporting). */
   reporting?: boolean
   /** Repository names by repo_id (the repository cache), to record which repository a run is on. */
   repoNames?: () => RepoNames | undefined
 }
 
-interface Schedule {
-  due: number
-  interval: number
+interface Schedule extends Spot {
   /** Polls during which a final status is not believed yet (a resumed run may still show its old one). */
   grace?: number
   reporting: boolean
+  /** Its place in the list less the list's total then: new runs come first, so place = anchor + total now. */
+  anchor?: number
+  /** List reads in a row that did not show it where it was expected. */
+  misses: number
 }
 
 const RESUME_GRACE_POLLS = 3
 
-const LIST_PAGE = 100
+/** How often a watched run is looked at: a finish is told within this (plus a request) when the API's limits allow. */
+export const MONITOR_INTERVAL_MS = 4000
 
-/** The poll interval the environment asks for (tests make it short), else 5 s. */
+/** The poll interval the environment asks for (tests make it short), else MONITOR_INTERVAL_MS. */
 export function monitorIntervalFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return envMs(env, 'CODEGENAPI_MONITOR_INTERVAL_MS') ?? envMs(env, 'CODEGENAPI_POLL_MS')
 }
@@ -82,19 +85,17 @@ export class RunMonitor {
   private busy = false
   private stopped = false
   private lastProblem?: string
+  /** The list's total at the last list read: places shift by the runs created since. */
+  private listTotal = 0
+  /** Failed requests in a row: the pause after them doubles. */
+  private failures = 0
   private readonly intervalMs: number
   private readonly maxIntervalMs: number
-  private readonly headroom: number
-  private readonly batchThreshold: number
-  private readonly maxListPages: number
   private readonly log: MonitorLog
 
   constructor(private readonly opts: MonitorOptions) {
-    this.intervalMs = opts.intervalMs ?? 5000
+    this.intervalMs = opts.intervalMs ?? MONITOR_INTERVAL_MS
     this.maxIntervalMs = Math.max(this.intervalMs, opts.maxIntervalMs ?? 30_000)
-    this.headroom = opts.headroom ?? 20
-    this.batchThreshold = opts.batchThreshold ?? 4
-    this.maxListPages = opts.maxListPages ?? 3
     this.log = opts.log ?? (() => undefined)
   }
 
@@ -118,7 +119,7 @@ export class RunMonitor {
   start(): RunRecord[] {
     const active = this.store.active()
     const now = Date.now()
-    for (const r of active) this.sched.set(r.id, {due: now, interval: this.intervalMs, reporting: Boolean(this.opts.reporting)})
+    for (const r of active) this.schedule(r.id, now, {reporting: Boolean(this.opts.reporting)})
     if (active.length > 0) {
       this.log(
         'info',
@@ -147,7 +148,7 @@ export class RunMonitor {
     this.missing.delete(id)
     if (typeof runOrId === 'number') {
       if (!this.stopped) {
-        this.sched.set(id, {due: Date.now(), interval: this.intervalMs, grace: current?.grace ?? 0, reporting})
+        this.schedule(id, Date.now(), {grace: current?.grace ?? 0, reporting})
         this.kick()
       }
       return previous ?? {id, status: null, prs: [], watched_since: now.toISOString(), watched: true}
@@ -167,7 +168,7 @@ export class RunMonitor {
     if (statusChanged)
       this.emit({record, previousStatus: previous?.status ?? null, statusChanged: true, terminal, added: !previous, reporting})
     if (!terminal && !this.stopped) {
-      this.sched.set(id, {due: Date.now() + this.intervalMs, interval: this.intervalMs, grace, reporting})
+      this.schedule(id, Date.now() + this.intervalMs, {grace, reporting})
       this.kick()
     } else {
       this.sched.delete(id)
@@ -196,7 +197,7 @@ export class RunMonitor {
 
   /**
    * Waits until the run is terminal, time runs out or the signal aborts, whichever comes first, and
-   * resolves with the run as last seen. The run is watched (polled at the base interval meanwhile).
+   * resolves with the run as last seen. The run is watched meanwhile.
    */
   waitFor(
     runOrId: AgentRun | number,
@@ -215,12 +216,6 @@ export class RunMonitor {
       return Promise.resolve({record, finished: isTerminal(record.status) && !this.sched.has(id), missing: false})
     }
     this.waiters.set(id, (this.waiters.get(id) ?? 0) + 1)
-    const s = this.sched.get(id)
-    if (s) {
-      s.interval = this.intervalMs
-      s.due = Math.min(s.due, Date.now() + this.intervalMs)
-      this.kick()
-    }
     return new Promise((resolve) => {
       let failure: Error | undefined
       const finish = (finished: boolean) => {
@@ -268,9 +263,22 @@ export class RunMonitor {
 
   // --- scheduling ----------------------------------------------------------------------------
 
+  /** Watches a run from `due` on, keeping what is known of its place in the list. */
+  private schedule(id: number, due: number, opts: {grace?: number; reporting: boolean}): void {
+    const s = this.sched.get(id)
+    if (s) {
+      s.due = Math.min(s.due, due)
+      s.grace = opts.grace
+      s.reporting = opts.reporting
+    } else {
+      this.sched.set(id, {id, due, grace: opts.grace, reporting: opts.reporting, misses: 0, alone: false, searchFrom: 0})
+    }
+  }
+
   private kick(): void {
     if (this.stopped || this.busy || this.sched.size === 0) return
-    const next = Math.min(...[...this.sched.values()].map((s) => s.due))
+    let next = Infinity
+    for (const s of this.sched.values()) next = Math.min(next, s.due)
     this.arm(next)
   }
 
@@ -282,7 +290,7 @@ export class RunMonitor {
       () => {
         this.timer = undefined
         this.timerAt = Infinity
-        void this.round()
+        void this.step()
       },
       Math.max(0, at - Date.now()),
     )
@@ -290,35 +298,31 @@ export class RunMonitor {
     this.timer.unref()
   }
 
-  /** One polling round: everything due, within the budget the rate limiter leaves. */
-  private async round(): Promise<void> {
+  /** One request, when one is due and the limiter's background budget allows it; then the next. */
+  private async step(): Promise<void> {
     if (this.stopped || this.busy) return
     this.busy = true
-    let retryIn: number | undefined
+    let retryAt: number | undefined
     try {
-      retryIn = await this.poll()
+      retryAt = await this.poll()
     } catch (error) {
       // Never let the scheduler die: report and try again later.
       this.problem(`Run monitor: ${(error as Error).message}`)
-      retryIn = this.maxIntervalMs
+      retryAt = Date.now() + this.maxIntervalMs
     } finally {
       this.busy = false
     }
     if (this.stopped) return
-    if (retryIn !== undefined) this.arm(Date.now() + retryIn)
+    if (retryAt !== undefined) this.arm(retryAt)
     else this.kick()
   }
 
-  /** Returns a delay when the round could not poll (no budget, no token), else undefined. */
+  /** Sends the next request; returns when to look again if it could not (no budget yet), else undefined. */
   private async poll(): Promise<number | undefined> {
     const now = Date.now()
-    const byDue = [...this.sched].sort((a, b) => a[1].due - b[1].due)
-    const due = byDue.filter(([, s]) => s.due <= now).map(([id]) => id)
-    if (due.length === 0) return undefined
-    // One list request answers for every watched run: count the runs due within the next interval too,
-    // so that schedules a late timer pulled apart (a busy machine) come back together in one list
-    // request instead of drifting into one request per run.
-    const batch = byDue.filter(([, s]) => s.due <= now + this.intervalMs).length >= this.batchThreshold
+    for (const s of this.sched.values()) s.pos = s.anchor === undefined ? undefined : Math.max(0, s.anchor + this.listTotal)
+    const request = nextRequest(this.sched.values(), now)
+    if (!request) return undefined
 
     let ctx: ServiceContext
     let orgId: number
@@ -328,74 +332,24 @@ export class RunMonitor {
       orgId = ctx.orgId()
     } catch (error) {
       const e = error as CodegenError
+      const due = this.dueIds(now)
       this.problem(`Run monitor paused: ${e.message}${e.hint ? ` ${e.hint}` : ''}`)
       this.postpone(due, this.maxIntervalMs)
       this.tellError(error, due)
       return undefined
     }
-    const client = ctx.client()
-    const budget = client.limiter.remaining('standard') - this.headroom
-    if (budget <= 0) {
-      this.log('debug', `Run monitor: leaving the remaining API requests to tool calls; ${due.length} run(s) wait.`)
-      return 1000
-    }
+    const limiter = ctx.client().limiter
+    const wait = limiter.backgroundDelay('standard')
+    if (wait > 0 || !limiter.takeBackground('standard')) return Date.now() + Math.max(wait, 10)
 
-    let spent = 0
-    const seen = new Set<number>()
-    if (batch) {
-      const wanted = new Set(this.sched.keys())
-      const oldest = Math.min(...[...wanted].map((id) => Date.parse(this.store.get(id)?.created_at ?? '') || 0))
-      for (let page = 0; page < this.maxListPages && spent < budget && wanted.size > 0; page++) {
-        let items: AgentRun[]
-        try {
-          spent++
-          items = (await client.runs(orgId, {skip: page * LIST_PAGE, limit: LIST_PAGE})).items
-        } catch (error) {
-          this.failed(error, due)
-          return undefined
-        }
-        for (const run of items) {
-          if (!wanted.has(run.id)) continue
-          wanted.delete(run.id)
-          seen.add(run.id)
-          this.apply(run, true)
-        }
-        const last = items.at(-1)
-        if (items.length < LIST_PAGE || !last) break
-        // Newest first: once a page reaches runs older than every watched one, the rest are not there.
-        if (oldest && last.created_at && Date.parse(last.created_at) < oldest) break
-      }
+    try {
+      if (request.kind === 'list') await this.readList(ctx, orgId, request)
+      else await this.readRun(ctx, orgId, request.id)
+    } catch (error) {
+      this.failed(error, this.dueIds(now))
+      return undefined
     }
-    // Runs the list did not show (or few runs due): one request each, as far as the budget goes.
-    for (const id of due) {
-      if (seen.has(id) || !this.sched.has(id)) continue
-      if (spent >= budget) break
-      spent++
-      try {
-        this.apply(await getRun(ctx, id))
-      } catch (error) {
-        if (error instanceof CodegenError && error.kind === 'not_found') {
-          this.sched.delete(id)
-          this.missing.add(id)
-          const note = `not found in organization ${orgId}`
-          const now = new Date().toISOString()
-          // A run never recorded is not recorded now: the state file keeps runs that exist.
-          const record = this.store.update(id, {watched: false, note, last_seen: now}) ?? {
-            id,
-            status: null,
-            prs: [],
-            watched_since: now,
-            watched: false,
-            note,
-          }
-          this.log('warning', `Agent run ${id} was not found in organization ${orgId}; it is no longer watched.`)
-          for (const fn of this.pollListeners) fn(record)
-          continue
-        }
-        this.failed(error, due)
-        return undefined
-      }
-    }
+    this.failures = 0
     if (this.lastProblem) {
       this.log('info', 'Run monitor: the Codegen API answers again.')
       this.lastProblem = undefined
@@ -403,8 +357,70 @@ export class RunMonitor {
     return undefined
   }
 
+  private dueIds(now: number): number[] {
+    return [...this.sched.values()].filter((s) => s.due <= now).map((s) => s.id)
+  }
+
+  /** One list page: every watched run on it is seen (and placed); runs expected and not there moved. */
+  private async readList(ctx: ServiceContext, orgId: number, request: Extract<PollRequest, {kind: 'list'}>): Promise<void> {
+    const page = await ctx.client().runs(orgId, {skip: request.skip, limit: LIST_PAGE})
+    const total = page.total ?? this.listTotal
+    this.listTotal = total
+    const seen = new Set<number>()
+    page.items.forEach((run, i) => {
+      const s = this.sched.get(run.id)
+      if (!s) return
+      seen.add(run.id)
+      Object.assign(s, {anchor: request.skip + i - total, misses: 0, alone: false})
+      this.apply(run)
+    })
+    for (const id of request.expect) {
+      const s = this.sched.get(id)
+      if (!s || seen.has(id)) continue
+      // Not where it was: placed again by discovery, or asked for alone after two misses.
+      s.anchor = undefined
+      s.alone = ++s.misses >= 2
+    }
+    if (!request.discover) return
+    const pageNo = request.skip / LIST_PAGE
+    const end = page.items.length < LIST_PAGE || request.skip + page.items.length >= total
+    const oldest = Date.parse(page.items.at(-1)?.created_at ?? '')
+    const searched = [...this.sched.values()].filter((s) => s.anchor === undefined && !s.alone && s.searchFrom <= pageNo)
+    for (const s of searched) {
+      s.searchFrom = pageNo + 1
+      // Past the end of the list, past the run's own creation, too deep, or more pages read than runs
+      // sought (asking for each alone is cheaper then): the run is asked for alone.
+      const created = Date.parse(this.store.get(s.id)?.created_at ?? '')
+      const passed = created && oldest && oldest < created
+      if (end || passed || s.searchFrom >= Math.min(MAX_SEARCH_PAGES, searched.length)) s.alone = true
+    }
+  }
+
+  private async readRun(ctx: ServiceContext, orgId: number, id: number): Promise<void> {
+    try {
+      this.apply(await getRun(ctx, id))
+    } catch (error) {
+      if (!(error instanceof CodegenError && error.kind === 'not_found')) throw error
+      this.sched.delete(id)
+      this.missing.add(id)
+      const note = `not found in organization ${orgId}`
+      const now = new Date().toISOString()
+      // A run never recorded is not recorded now: the state file keeps runs that exist.
+      const record = this.store.update(id, {watched: false, note, last_seen: now}) ?? {
+        id,
+        status: null,
+        prs: [],
+        watched_since: now,
+        watched: false,
+        note,
+      }
+      this.log('warning', `Agent run ${id} was not found in organization ${orgId}; it is no longer watched.`)
+      for (const fn of this.pollListeners) fn(record)
+    }
+  }
+
   /** Records what the API said about a run and tells listeners. */
-  private apply(run: AgentRun, batched = false): void {
+  private apply(run: AgentRun): void {
     const s = this.sched.get(run.id)
     if (!s) return
     this.lastRuns.set(run.id, run)
@@ -423,16 +439,9 @@ export class RunMonitor {
     else s.grace = 0
     const terminal = isTerminal(record.status) && !holding
     record.watched = !terminal
-    if (terminal) {
-      this.sched.delete(run.id)
-    } else {
-      // Nothing new: look less often (but a run someone waits for keeps the base interval).
-      // Seen through the list endpoint, a run costs nothing of its own: keep the base cadence, so a
-      // completion among hundreds of runs is noticed within one interval.
-      s.interval =
-        changed || batched || this.waiters.has(run.id) ? this.intervalMs : Math.min(this.maxIntervalMs, Math.round(s.interval * 1.5))
-      s.due = Date.now() + s.interval
-    }
+    // The same cadence however long the run has gone on unchanged: a lone long run is told as promptly as a new one.
+    if (terminal) this.sched.delete(run.id)
+    else s.due = Date.now() + this.intervalMs
     const stored = this.store.put(record)
     for (const fn of this.pollListeners) fn(stored)
     if (changed)
@@ -456,21 +465,17 @@ export class RunMonitor {
     }
   }
 
-  /** A failed request: every due run stays watched and is tried again later, the interval backed off. */
   private tellError(error: unknown, ids: number[]): void {
     for (const fn of [...this.errorListeners]) fn(error, ids)
   }
 
+  /** A failed request: every due run stays watched and is tried again after a pause that doubles while failures go on. */
   private failed(error: unknown, due: number[]): void {
     this.tellError(error, due)
     const e = error as CodegenError
     this.problem(`Run monitor: ${e.message}${e.hint ? ` ${e.hint}` : ''} Watched runs are checked again later.`)
-    for (const id of due) {
-      const s = this.sched.get(id)
-      if (!s || s.due > Date.now()) continue
-      s.interval = Math.min(this.maxIntervalMs, s.interval * 2)
-      s.due = Date.now() + s.interval
-    }
+    this.failures++
+    this.postpone(due, Math.min(this.maxIntervalMs, this.intervalMs * 2 ** this.failures))
   }
 
   private postpone(ids: number[], ms: number): void {

@@ -7,7 +7,7 @@ import {startMcp} from './session.js'
 // Fault row: the API rate-limits the run monitor while it watches many runs. It slows down, keeps
 // every run watched, and reports every completion.
 describe('run monitor under the API rate limit', () => {
-  const api = useFakeApi({rateLimits: {standard: {limit: 8, windowMs: 2000}}, runCount: 20})
+  const api = useFakeApi({rateLimits: {standard: {limit: 3, windowMs: 2000}}, runCount: 20})
 
   it('watches 150 runs through 429s and reports every completion', async function () {
     this.timeout(90_000)

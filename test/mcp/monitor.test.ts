@@ -3,18 +3,18 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {CodegenError} from '../../src/api/errors.js'
+import {RateLimiter} from '../../src/api/rate-limiter.js'
 import type {AgentRun} from '../../src/api/schemas.js'
 import type {ServiceContext} from '../../src/services/context.js'
 import {RunMonitor, type RunUpdate} from '../../src/services/monitor.js'
 import {StateStore} from '../../src/services/state.js'
 
-/** A stand-in API: runs by id, a request log, and a rate-limit budget the test controls. */
+/** A stand-in API: runs by id, a request log, and a rate limiter the test controls (roomy unless replaced). */
 class StubApi {
   runs = new Map<number, AgentRun>()
   calls: string[] = []
-  remaining = 60
   fail?: CodegenError
-  limiter = {remaining: () => this.remaining}
+  limiter = new RateLimiter({standard: {limit: 6000, windowMs: 30_000}})
 
   add(id: number, status = 'ACTIVE'): AgentRun {
     const run = {
@@ -170,53 +170,56 @@ describe('run monitor', () => {
     expect(api.calls.length - before).to.be.at.most(2)
   })
 
-  it('brings runs whose schedules drifted apart back into one list request', async () => {
-    monitor = makeMonitor({intervalMs: 200, maxIntervalMs: 200})
+  it('reads runs watched at different moments together in one list request', async () => {
+    monitor = makeMonitor({intervalMs: 200})
     for (const id of [21, 22, 23, 24, 25]) api.add(id)
-    // Two runs, then three more half an interval later: never four due at the same moment.
     monitor.watch(21)
     monitor.watch(22)
-    const started = Date.now()
-    while (Date.now() - started < 5000 && !api.calls.includes('run 22')) await new Promise((r) => setTimeout(r, 10))
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise<void>((resolve) => {
+      const off = monitor.onPoll((r) => r.id === 22 && (off(), resolve()))
+    })
     for (const id of [23, 24, 25]) monitor.watch(id)
     const mark = api.calls.length
-    const lists = () => api.calls.slice(mark).filter((c) => c.startsWith('runs')).length
-    while (Date.now() - started < 5000 && lists() < 3) await new Promise((r) => setTimeout(r, 10))
-    expect(lists(), `calls after the second batch: ${api.calls.slice(mark).join(', ')}`).to.be.at.least(3)
-    // Once the list is used, no run is asked for on its own.
-    const firstList = api.calls.findIndex((c, i) => i >= mark && c.startsWith('runs'))
-    expect(api.calls.slice(firstList).filter((c) => c.startsWith('run '))).to.deep.equal([])
+    await new Promise<void>((resolve) => {
+      let polls = 0
+      const off = monitor.onPoll((r) => r.id === 25 && ++polls === 3 && (off(), resolve()))
+    })
+    // The two groups found by the list become one: no run is asked for on its own.
+    expect(
+      api.calls.slice(mark).filter((c) => c.startsWith('run ')),
+      `calls: ${api.calls.join(', ')}`,
+    ).to.deep.equal([])
   })
 
-  it('asks for the runs the list does not show one by one', async () => {
-    monitor = makeMonitor({batchThreshold: 2, maxListPages: 1})
+  it('asks for a run the list does not show near the others on its own', async () => {
     for (let id = 1; id <= 150; id++) api.add(id, 'COMPLETE')
-    // Run 3 is old: past the first page of 100 newest runs.
-    api.set(3, 'ACTIVE')
-    api.set(140, 'ACTIVE')
-    monitor.watch(3)
-    monitor.watch(140)
-    const both = Promise.all([3, 140].map((id) => nextUpdate(monitor, (u) => u.record.id === id && u.terminal)))
-    api.set(3, 'FAILED')
-    api.set(140, 'COMPLETE')
-    await both
-    expect(api.calls).to.include('runs skip=0')
+    // Run 3 is old: far past the newest runs 140, 139, 138, which one list request covers.
+    for (const id of [3, 138, 139, 140]) api.set(id, 'ACTIVE')
+    for (const id of [3, 138, 139, 140]) monitor.watch(id)
+    const all = Promise.all([3, 138, 139, 140].map((id) => nextUpdate(monitor, (u) => u.record.id === id && u.terminal)))
+    await new Promise<void>((resolve) => {
+      const off = monitor.onPoll((r) => r.id === 3 && (off(), resolve()))
+    })
+    for (const id of [3, 138, 139, 140]) api.set(id, 'FAILED')
+    await all
     expect(api.calls).to.include('run 3')
-    expect(api.calls).not.to.include('run 140')
+    expect(
+      api.calls.filter((c) => /^run 1\d\d$/.test(c)),
+      'single requests for the three newest',
+    ).to.deep.equal([])
   })
 
-  it('leaves the last requests of the rate-limit window to tool calls', async () => {
-    api.remaining = 20 // = the default headroom: nothing for the monitor
-    monitor = makeMonitor()
+  it('leaves the reserve of the rate-limit window to tool calls', async () => {
+    api.limiter = new RateLimiter({standard: {limit: 12, windowMs: 1000}})
+    // Tool calls took 6 of 12: the other 6 are their reserve, never the monitor's.
+    for (let i = 0; i < 6; i++) await api.limiter.acquire('standard')
     monitor.watch(api.add(21))
-    // Let several rounds pass: none may send a request.
     await new Promise((r) => setTimeout(r, 150))
     expect(api.calls).to.deep.equal([])
-    expect(monitor.isWatched(21)).to.equal(true)
+    expect(api.limiter.remaining('standard')).to.equal(6)
+    // Once the window has moved on, it polls again.
     const done = nextUpdate(monitor, (u) => u.terminal)
     api.set(21, 'COMPLETE')
-    api.remaining = 60
     await done
     expect(api.calls.length).to.be.greaterThan(0)
   })
