@@ -45,8 +45,12 @@ export const WINDOW_GUARD_MS = 500
  */
 export const FOREGROUND_RESERVE: Record<Bucket, number> = {standard: 6, create: 10, logs: 6, setup_commands: 5, pr_edit: 30}
 
-/** At most this many background requests in a row after a quiet spell; then they are spread evenly. */
-export const BACKGROUND_BURST = 5
+/**
+ * At most this many background requests in a row after a quiet spell; then they are spread evenly.
+ * The bucket's rate is what is left of the share, so that no window ever holds more than the share:
+ * a bigger burst would run into the window later and stall the monitor for seconds.
+ */
+export const BACKGROUND_BURST = 2
 
 /** A token bucket: `capacity` tokens, one added every `1 / perMs` milliseconds. */
 export class TokenBucket {
@@ -152,12 +156,13 @@ export class RateLimiter {
     return times.length < allowed ? 0 : times[times.length - allowed] + this.window(bucket) - now
   }
 
-  /** The background share spread evenly over the window, with a small burst. */
+  /** The background share spread evenly over the window, with a small burst (burst + rate x window = share). */
   private pace(bucket: Bucket): TokenBucket {
     let pace = this.paced.get(bucket)
     if (!pace) {
       const share = this.backgroundShare(bucket)
-      pace = new TokenBucket(Math.min(BACKGROUND_BURST, share), share / this.window(bucket))
+      const burst = Math.min(BACKGROUND_BURST, Math.ceil(share / 2))
+      pace = new TokenBucket(burst, (share - burst) / this.window(bucket))
       this.paced.set(bucket, pace)
     }
     return pace

@@ -60,6 +60,8 @@ interface Schedule extends Spot {
 }
 
 const RESUME_GRACE_POLLS = 3
+const SETTLE_MS = 100
+const SETTLE_MAX_MS = 1000
 
 /** How often a watched run is looked at: a finish is told within this (plus a request) when the API's limits allow. */
 export const MONITOR_INTERVAL_MS = 4000
@@ -89,6 +91,8 @@ export class RunMonitor {
   private listTotal = 0
   /** Failed requests in a row: the pause after them doubles. */
   private failures = 0
+  /** While runs are being added by id in a burst (subscriptions), the first request waits for the burst to end. */
+  private settle?: {first: number; until: number}
   private readonly intervalMs: number
   private readonly maxIntervalMs: number
   private readonly log: MonitorLog
@@ -148,7 +152,12 @@ export class RunMonitor {
     this.missing.delete(id)
     if (typeof runOrId === 'number') {
       if (!this.stopped) {
-        this.schedule(id, Date.now(), {grace: current?.grace ?? 0, reporting})
+        const at = Date.now()
+        // 300 subscriptions arrive over half a second: wait until they stop coming (up to 1 s) so that
+        // discovery reads each list page once, not once for every few runs that came meanwhile.
+        const first = this.settle && this.settle.until > at ? this.settle.first : at
+        this.settle = {first, until: Math.min(first + SETTLE_MAX_MS, at + SETTLE_MS)}
+        this.schedule(id, at, {grace: current?.grace ?? 0, reporting})
         this.kick()
       }
       return previous ?? {id, status: null, prs: [], watched_since: now.toISOString(), watched: true}
@@ -323,6 +332,7 @@ export class RunMonitor {
     for (const s of this.sched.values()) s.pos = s.anchor === undefined ? undefined : Math.max(0, s.anchor + this.listTotal)
     const request = nextRequest(this.sched.values(), now)
     if (!request) return undefined
+    if (this.settle && this.settle.until > now) return this.settle.until
 
     let ctx: ServiceContext
     let orgId: number

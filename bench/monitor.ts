@@ -1,0 +1,283 @@
+// The run monitor's latency rows of `npm run bench` (issue 16): from a run finishing in the fake API
+// to the client being told, under the API's real limits (60 standard requests per 30 s, enforced by
+// the fake, which answers 429 past them), for
+//   (a) one watched run that has been active a long time (real time, no clock tricks: see below),
+//       over MCP (notifications/resources/updated) and through the CLI (`watch`'s line);
+//   (b) 300 runs subscribed in one burst (one subscription after the other, as fast as they go);
+//   (c) 1,000 runs subscribed in one burst, with an assistant's tool call every 5 s meanwhile.
+// The cases run side by side, each with its own fake API (its own limits) and its own processes.
+//
+// (a) runs for 150 s (real time), not 10 minutes: the monitor keeps no back-off while a run is healthy
+// (every run is looked at each 4 s, however long it has been running), and the old monitor's back-off
+// reached its 30 s ceiling after 96 s, so 150 s shows the state 10 minutes would. `--monitor-soak`
+// runs it for the full 10 minutes.
+import {spawn, type ChildProcess} from 'node:child_process'
+import {Client} from '@modelcontextprotocol/sdk/client/index.js'
+import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js'
+import {LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema} from '@modelcontextprotocol/sdk/types.js'
+import {pathToFileURL} from 'node:url'
+import {runUri} from '../src/mcp/shapes.js'
+import {startFakeApi, type FakeApi} from '../test/fake-api/server.js'
+import {BIN, percentile, sandboxEnv} from './lib.js'
+
+export interface MonitorRow {
+  figure: string
+  measured: string
+  baseline: string
+  ratio: string
+  target: string
+  ok: boolean
+}
+
+const say = (text: string) => process.stderr.write(`${text}\n`)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const WINDOW_MS = 30_000
+const API_LIMIT = 60
+
+interface Sample {
+  lags: number[]
+  lost: number
+  /** The most requests the fake saw in any 30 s window, and how many it answered 429. */
+  peak: number
+  limited: number
+  extra?: string
+}
+
+function apiEnv(fake: FakeApi): NodeJS.ProcessEnv {
+  return sandboxEnv({
+    CODEGEN_API_BASE_URL: fake.url,
+    CODEGEN_API_TOKEN: fake.token,
+    CODEGEN_ORG_ID: String(fake.orgId),
+    CODEGENAPI_NO_PROJECT_CONFIG: '1',
+  })
+}
+
+/** The most requests in any window of `ms` (a sliding window over the journal's arrival times). */
+export function peakInWindow(times: number[], ms = WINDOW_MS): number {
+  const t = [...times].sort((a, b) => a - b)
+  let peak = 0
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (t[i] - t[j] >= ms) j++
+    peak = Math.max(peak, i - j + 1)
+  }
+  return peak
+}
+
+function journal(fake: FakeApi): {peak: number; limited: number} {
+  return {peak: peakInWindow(fake.requests.map((r) => r.at)), limited: fake.requests.filter((r) => r.status === 429).length}
+}
+
+async function mcpServer(env: NodeJS.ProcessEnv, onUpdated: (id: number) => void): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'mcp', 'serve'],
+    env: env as Record<string, string>,
+    cwd: env.HOME,
+    stderr: 'ignore',
+  })
+  const client = new Client({name: 'bench', version: '0'})
+  client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+    const id = Number(/(\d+)$/.exec(n.params.uri)?.[1])
+    if (id) onUpdated(id)
+  })
+  client.setNotificationHandler(LoggingMessageNotificationSchema, () => undefined)
+  await client.connect(transport)
+  return client
+}
+
+/** Runs finish at the given offsets; the first time each is told of after that is its lag. */
+class Finishes {
+  readonly finishedAt = new Map<number, number>()
+  readonly toldAt = new Map<number, number>()
+  private readonly timers: NodeJS.Timeout[] = []
+
+  constructor(private readonly fake: FakeApi) {}
+
+  told = (id: number) => {
+    if (this.finishedAt.has(id) && !this.toldAt.has(id)) this.toldAt.set(id, Date.now())
+  }
+
+  plan(ids: number[], offsetMs: (i: number) => number): void {
+    ids.forEach((id, i) =>
+      this.timers.push(
+        setTimeout(() => {
+          this.fake.setRunStatus(id, i % 10 === 9 ? 'FAILED' : 'COMPLETE')
+          this.finishedAt.set(id, Date.now())
+        }, offsetMs(i)),
+      ),
+    )
+  }
+
+  /** Waits until every planned run was told of, or `graceMs` after the last finish. */
+  async settle(count: number, lastMs: number, graceMs = 15_000): Promise<void> {
+    const until = Date.now() + lastMs + graceMs
+    while (Date.now() < until && this.toldAt.size < count) await sleep(100)
+    this.timers.forEach(clearTimeout)
+  }
+
+  sample(count: number): Omit<Sample, 'peak' | 'limited'> {
+    const lags = [...this.toldAt].map(([id, at]) => (at - this.finishedAt.get(id)!) / 1000)
+    return {lags, lost: count - lags.length}
+  }
+}
+
+/** (a) over MCP: one server per run, each run active `activeMs`, then finishing at a random moment. */
+async function loneMcp(n: number, activeMs: number): Promise<Sample> {
+  const lags: number[] = []
+  let lost = 0
+  let peak = 0
+  let limited = 0
+  await Promise.all(
+    Array.from({length: n}, async () => {
+      const fake = await startFakeApi({rateLimits: true, validate: false, runCount: 20})
+      const run = fake.addRun({status: 'ACTIVE'})
+      const finishes = new Finishes(fake)
+      const client = await mcpServer(apiEnv(fake), finishes.told)
+      try {
+        await client.subscribeResource({uri: runUri(run.id)})
+        // A random phase against the monitor's 4 s interval.
+        const at = activeMs + Math.random() * 8000
+        finishes.plan([run.id], () => at)
+        await finishes.settle(1, at)
+        const s = finishes.sample(1)
+        lags.push(...s.lags)
+        lost += s.lost
+        const j = journal(fake)
+        peak = Math.max(peak, j.peak)
+        limited += j.limited
+      } finally {
+        await client.close()
+        await fake.close()
+      }
+    }),
+  )
+  return {lags, lost, peak, limited}
+}
+
+/** (a) through the CLI: `watch ID` (lines for CI logs), told when its line with the final status arrives. */
+async function loneCli(n: number, activeMs: number): Promise<Sample> {
+  const lags: number[] = []
+  let lost = 0
+  let peak = 0
+  let limited = 0
+  await Promise.all(
+    Array.from({length: n}, async () => {
+      const fake = await startFakeApi({rateLimits: true, validate: false, runCount: 20})
+      const run = fake.addRun({status: 'ACTIVE'})
+      const finishes = new Finishes(fake)
+      const env = apiEnv(fake)
+      const child: ChildProcess = spawn(process.execPath, [BIN, 'watch', String(run.id), '--timeout', '20m'], {
+        env,
+        cwd: env.HOME,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+      let out = ''
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString('utf8')
+        if (new RegExp(`run ${run.id}\\s+ACTIVE -> (COMPLETE|FAILED)`).test(out)) finishes.told(run.id)
+      })
+      const exited = new Promise((r) => child.once('exit', r))
+      try {
+        const at = activeMs + Math.random() * 8000
+        finishes.plan([run.id], () => at)
+        await finishes.settle(1, at)
+        const s = finishes.sample(1)
+        lags.push(...s.lags)
+        lost += s.lost
+        const j = journal(fake)
+        peak = Math.max(peak, j.peak)
+        limited += j.limited
+      } finally {
+        if (child.exitCode === null) child.kill('SIGTERM')
+        await exited
+        await fake.close()
+      }
+    }),
+  )
+  return {lags, lost, peak, limited}
+}
+
+/**
+ * (b) and (c): `count` runs subscribed in one burst, `finishing` of them finishing at random over
+ * `spanMs`; with `toolEveryMs`, an assistant's tool call (codegenapi_get_agent_run) that often.
+ */
+async function burst(count: number, finishing: number, spanMs: number, toolEveryMs?: number): Promise<Sample> {
+  const fake = await startFakeApi({rateLimits: true, validate: false, runCount: 20})
+  const ids = Array.from({length: count}, () => fake.addRun({status: 'ACTIVE'}).id)
+  const finishes = new Finishes(fake)
+  const client = await mcpServer(apiEnv(fake), finishes.told)
+  const toolMs: number[] = []
+  let toolErrors = 0
+  let stopTools = false
+  try {
+    // One after the other, as a client looping over its runs: the monitor goes round while they come in.
+    for (const id of ids) await client.subscribeResource({uri: runUri(id)})
+    const chosen = [...ids].sort(() => Math.random() - 0.5).slice(0, finishing)
+    finishes.plan(chosen, () => Math.random() * spanMs)
+    const tools = (async () => {
+      while (toolEveryMs && !stopTools) {
+        await sleep(toolEveryMs)
+        const started = Date.now()
+        const id = ids[Math.floor(Math.random() * ids.length)]
+        const r = await client.callTool({name: 'codegenapi_get_agent_run', arguments: {agent_run_id: id}})
+        if (r.isError) toolErrors++
+        toolMs.push(Date.now() - started)
+      }
+    })()
+    await finishes.settle(finishing, spanMs)
+    stopTools = true
+    await tools
+    const extra = toolEveryMs
+      ? `tool calls: ${toolMs.length}, max ${(Math.max(...toolMs) / 1000).toFixed(1)} s, ${toolErrors} failed`
+      : undefined
+    return {...finishes.sample(finishing), ...journal(fake), extra}
+  } finally {
+    stopTools = true
+    await client.close()
+    await fake.close()
+  }
+}
+
+function row(figure: string, s: Sample): MonitorRow {
+  const lags = s.lags.length ? s.lags : [Infinity]
+  const [p50, p95, max] = [percentile(lags, 50), percentile(lags, 95), Math.max(...lags)]
+  return {
+    figure,
+    measured: `p50 ${p50.toFixed(1)} s, p95 ${p95.toFixed(1)} s, max ${max.toFixed(1)} s${s.lost ? `, ${s.lost} never told` : ''}`,
+    baseline: `${s.peak} requests in the busiest 30 s, ${s.limited} x 429${s.extra ? `; ${s.extra}` : ''}`,
+    ratio: '',
+    target: `p95 <= 5 s, max <= 8 s, <= ${API_LIMIT}/30 s, no 429`,
+    ok: s.lost === 0 && p95 <= 5 && max <= 8 && s.peak <= API_LIMIT && s.limited === 0,
+  }
+}
+
+export async function monitorRows(opts: {quick: boolean; soak?: boolean}): Promise<MonitorRow[]> {
+  const activeMs = opts.soak ? 600_000 : opts.quick ? 20_000 : 150_000
+  const lone = opts.quick ? 3 : 10
+  const [b, c] = opts.quick ? [100, 300] : [300, 1000]
+  const [bSpan, cSpan] = opts.quick ? [20_000, 30_000] : [90_000, 120_000]
+  const cFinishing = opts.quick ? 60 : 200
+  say(
+    `run monitor: (a) ${lone} + ${lone} lone runs active ${activeMs / 1000} s, (b) ${b} runs subscribed at once, (c) ${c} runs with tool calls (side by side, API limits on)`,
+  )
+  const [mcp, cli, burstB, burstC] = await Promise.all([
+    loneMcp(lone, activeMs),
+    loneCli(lone, activeMs),
+    burst(b, b, bSpan),
+    burst(c, cFinishing, cSpan, 5000),
+  ])
+  const active = `${activeMs / 60_000 >= 1 ? `${(activeMs / 60_000).toFixed(1)} min` : `${activeMs / 1000} s`}`
+  return [
+    row(`monitor (a): 1 run active ${active} (real time), MCP, ${lone} samples`, mcp),
+    row(`monitor (a): 1 run active ${active} (real time), CLI \`watch\` line, ${lone} samples`, cli),
+    row(`monitor (b): ${b} runs subscribed in one burst, all finishing over ${bSpan / 1000} s`, burstB),
+    row(`monitor (c): ${c} runs subscribed in one burst, ${cFinishing} finishing over ${cSpan / 1000} s, a tool call every 5 s`, burstC),
+  ]
+}
+
+// Alone: `node --import tsx bench/monitor.ts [--quick] [--monitor-soak]` prints these rows only.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await monitorRows({quick: process.argv.includes('--quick'), soak: process.argv.includes('--monitor-soak')})
+  for (const r of rows) process.stdout.write(`| ${r.figure} | ${r.measured} | ${r.baseline} | ${r.target} | ${r.ok ? 'yes' : 'NO'} |\n`)
+  process.exitCode = rows.every((r) => r.ok) ? 0 : 1
+}
