@@ -59,11 +59,17 @@ export class TokenBucket {
 
   constructor(
     readonly capacity: number,
-    readonly perMs: number,
+    private perMs: number,
     now = Date.now(),
   ) {
     this.tokens = capacity
     this.at = now
+  }
+
+  /** A new refill rate from now on (what was added so far stays). */
+  setRate(perMs: number, now = Date.now()): void {
+    this.refill(now)
+    this.perMs = perMs
   }
 
   /** Milliseconds until a token is there (0 = now). */
@@ -97,6 +103,8 @@ export class RateLimiter {
   private readonly sent = new Map<Bucket, number[]>()
   private readonly blockedUntil = new Map<Bucket, number>()
   private readonly paced = new Map<Bucket, TokenBucket>()
+  /** When each recent background request was sent (they are in `sent` too). */
+  private readonly background = new Map<Bucket, number[]>()
 
   private readonly limits: Record<Bucket, {limit: number; windowMs: number}>
 
@@ -124,12 +132,20 @@ export class RateLimiter {
 
   /** How long background work must wait before its next request in this bucket (0 = go, then call takeBackground). */
   backgroundDelay(bucket: Bucket, now = Date.now()): number {
-    return Math.max(this.blocked(bucket, now), this.windowWait(bucket, this.backgroundShare(bucket), now), this.pace(bucket).delay(now))
+    return Math.max(
+      this.blocked(bucket, now),
+      this.windowWait(bucket, this.backgroundShare(bucket), now),
+      this.pace(bucket, now).delay(now),
+    )
   }
 
   /** Takes the background token for a request about to be sent (through acquire, as every request). */
   takeBackground(bucket: Bucket, now = Date.now()): boolean {
-    return this.backgroundDelay(bucket, now) === 0 && this.pace(bucket).take(now)
+    if (this.backgroundDelay(bucket, now) > 0 || !this.pace(bucket, now).take(now)) return false
+    let times = this.background.get(bucket)
+    if (!times) this.background.set(bucket, (times = []))
+    times.push(now)
+    return true
   }
 
   async acquire(bucket: Bucket, signal?: AbortSignal): Promise<void> {
@@ -156,15 +172,20 @@ export class RateLimiter {
     return times.length < allowed ? 0 : times[times.length - allowed] + this.window(bucket) - now
   }
 
-  /** The background share spread evenly over the window, with a small burst (burst + rate x window = share). */
-  private pace(bucket: Bucket): TokenBucket {
+  /**
+   * The background share spread evenly over the window, with a small burst: burst + rate x window =
+   * the share less what foreground calls took in the window, so that the window never fills and
+   * stalls background work for seconds; it slows down smoothly instead.
+   */
+  private pace(bucket: Bucket, now: number): TokenBucket {
+    const share = this.backgroundShare(bucket)
+    const burst = Math.min(BACKGROUND_BURST, Math.ceil(share / 2))
     let pace = this.paced.get(bucket)
-    if (!pace) {
-      const share = this.backgroundShare(bucket)
-      const burst = Math.min(BACKGROUND_BURST, Math.ceil(share / 2))
-      pace = new TokenBucket(burst, (share - burst) / this.window(bucket))
-      this.paced.set(bucket, pace)
-    }
+    if (!pace) this.paced.set(bucket, (pace = new TokenBucket(burst, 0, now)))
+    const background = this.background.get(bucket) ?? []
+    while (background.length > 0 && background[0] <= now - this.window(bucket)) background.shift()
+    const foreground = Math.max(0, this.prune(bucket, now).length - background.length)
+    pace.setRate(Math.max(1, share - burst - foreground) / this.window(bucket), now)
     return pace
   }
 

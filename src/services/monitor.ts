@@ -61,7 +61,7 @@ interface Schedule extends Spot {
 
 const RESUME_GRACE_POLLS = 3
 const SETTLE_MS = 100
-const SETTLE_MAX_MS = 1000
+const SETTLE_MAX_MS = 3000
 
 /** How often a watched run is looked at: a finish is told within this (plus a request) when the API's limits allow. */
 export const MONITOR_INTERVAL_MS = 4000
@@ -153,7 +153,7 @@ export class RunMonitor {
     if (typeof runOrId === 'number') {
       if (!this.stopped) {
         const at = Date.now()
-        // 300 subscriptions arrive over half a second: wait until they stop coming (up to 1 s) so that
+        // 300 subscriptions arrive over half a second: wait until they stop coming (up to 3 s) so that
         // discovery reads each list page once, not once for every few runs that came meanwhile.
         const first = this.settle && this.settle.until > at ? this.settle.first : at
         this.settle = {first, until: Math.min(first + SETTLE_MAX_MS, at + SETTLE_MS)}
