@@ -21,9 +21,12 @@ describe('mcp serve: the run lifecycle', () => {
     while (!done()) await new Promise((resolve) => setImmediate(resolve))
   }
   /** Three more polls of a run the monitor keeps following: anything the last change set off has been sent by then. */
+  // The monitor reads a run alone, or with other watched runs through the list endpoint: either is a round.
+  const pollsOf = (id: number) =>
+    getsOf(id).length + api.fake().requests.filter((r) => r.method === 'GET' && r.path.endsWith('/agent/runs')).length
   const threeMorePolls = async (tickerId: number) => {
-    const seen = getsOf(tickerId).length
-    await journal(() => getsOf(tickerId).length >= seen + 3)
+    const seen = pollsOf(tickerId)
+    await journal(() => pollsOf(tickerId) >= seen + 3)
   }
   const message = (s: McpSession, text: string) =>
     s.notification((n) => n.method === 'notifications/message' && String(n.params?.data).includes(text))
