@@ -209,12 +209,12 @@ export async function serveHttp(app: McpApp, opts: HttpOptions): Promise<HttpSer
         retryInterval: SSE_RETRY_MS,
         onsessioninitialized: (id) => {
           sessions.set(id, {transport, handle: handle!, lastSeen: Date.now()})
-          app.log('debug', `HTTP session ${id} opened (${sessions.size} open).`)
+          app.log('debug', `HTTP session ${id} opened (${sessions.size} open).`, 'operator')
         },
       })
       transport.onclose = () => {
         if (transport.sessionId && sessions.delete(transport.sessionId) && !closing)
-          app.log('debug', `HTTP session ${transport.sessionId} closed (${sessions.size} open).`)
+          app.log('debug', `HTTP session ${transport.sessionId} closed (${sessions.size} open).`, 'operator')
       }
       try {
         handle = await connect(app, transport)
@@ -223,7 +223,7 @@ export async function serveHttp(app: McpApp, opts: HttpOptions): Promise<HttpSer
         opening--
       }
     } catch (error) {
-      app.log('warning', `HTTP request failed: ${(error as Error).message}`)
+      app.log('warning', `HTTP request failed: ${(error as Error).message}`, 'operator')
       if (!res.headersSent) reply(res, 500, `Internal error: ${(error as Error).message}`, {}, -32603)
     }
   }
@@ -235,7 +235,7 @@ export async function serveHttp(app: McpApp, opts: HttpOptions): Promise<HttpSer
       for (const [id, s] of sessions)
         if (now - s.lastSeen > idleMs) {
           sessions.delete(id)
-          app.log('debug', `HTTP session ${id} expired after ${Math.round(idleMs / 1000)} s idle (${sessions.size} open).`)
+          app.log('debug', `HTTP session ${id} expired after ${Math.round(idleMs / 1000)} s idle (${sessions.size} open).`, 'operator')
           void s.handle.close().catch(() => undefined)
         }
     },

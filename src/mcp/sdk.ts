@@ -53,7 +53,11 @@ export interface McpApp {
   errorText(error: unknown): string
   redact<T>(value: T): T
   onLog(sink: (level: LogLevel, text: string) => void): () => void
-  log(level: LogLevel, text: string): void
+  /**
+   * A line for stderr and every client's log. `operator`: stderr only, for what concerns the server and
+   * not a client, such as other clients' HTTP sessions (their ids are theirs alone).
+   */
+  log(level: LogLevel, text: string, audience?: 'clients' | 'operator'): void
 }
 
 export interface ServerHandle {

@@ -112,10 +112,10 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
   const redact = <T>(value: T): T => secrets.value(value)
 
   const sinks = new Set<(level: LogLevel, text: string) => void>()
-  const log = (level: LogLevel, text: string) => {
+  const log = (level: LogLevel, text: string, audience: 'clients' | 'operator' = 'clients') => {
     const clean = scrub(text)
     if (level !== 'debug' || opts.debug) process.stderr.write(`[codegenapi mcp] ${level}: ${clean}\n`)
-    if (level === 'debug' && !opts.debug) return
+    if ((level === 'debug' && !opts.debug) || audience === 'operator') return
     for (const sink of sinks) sink(level, clean)
   }
 

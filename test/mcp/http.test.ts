@@ -4,9 +4,10 @@ import fs from 'node:fs'
 import http from 'node:http'
 import {Client} from '@modelcontextprotocol/sdk/client/index.js'
 import {StreamableHTTPClientTransport} from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import {CallToolResultSchema} from '@modelcontextprotocol/sdk/types.js'
+import {CallToolResultSchema, LoggingMessageNotificationSchema} from '@modelcontextprotocol/sdk/types.js'
 import {BIN, allOutputs, runBin} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
+import {until} from '../helpers/wait.js'
 import {isLoopback} from '../../src/mcp/http.js'
 import {spawnTracked} from '../helpers/processes.js'
 
@@ -230,6 +231,22 @@ describe('mcp serve --http', () => {
     expect(errors).to.deep.equal([])
     expect(calls).to.equal(1000)
     expect(after - before, 'RSS growth (MiB)').to.be.below(100)
+    expect(await server.stop()).to.equal(0)
+  })
+
+  it("a client's log never carries another client's session: its id is that client's alone", async () => {
+    const server = await startHttp(api.env(), ['--debug'])
+    const a = await connectClient(server.url)
+    const logged: string[] = []
+    a.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logged.push(String(n.params.data)))
+    await a.client.setLoggingLevel('debug')
+    const other = await openSession(server.url)
+    // A line every client gets, sent after the other session opened: once A has it, A has every earlier line.
+    await a.client.callTool({name: 'codegenapi_get_current_user', arguments: {}}, CallToolResultSchema)
+    await until(() => logged.some((line) => line.includes('/users/me')), 'the debug line of the API request')
+    expect(logged.filter((line) => line.includes(other))).to.deep.equal([])
+    expect(logged.filter((line) => /HTTP session/.test(line))).to.deep.equal([])
+    await a.client.close()
     expect(await server.stop()).to.equal(0)
   })
 
