@@ -109,9 +109,9 @@ export async function readPrompt(
   } else if (flags.query !== undefined || flags['prompt-file'] !== undefined) {
     // `git diff | codegenapi new -q "review"` would drop the diff without a word.
     if (await stdinHasInput(io.stdin)) {
-      const given = flags.query === undefined ? '--prompt-file' : '--query'
+      const source = given.argument !== undefined ? 'the PROMPT argument' : flags.query === undefined ? '--prompt-file' : '--query'
       throw usageError(
-        `Input was piped to stdin, but the prompt comes from ${given}: the piped text would be ignored.`,
+        `Input was piped to stdin, but the prompt comes from ${source}: the piped text would be ignored.`,
         'Pipe the prompt with --query - alone, or do not pipe anything.',
       )
     }

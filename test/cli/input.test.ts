@@ -78,6 +78,9 @@ describe('stdin and prompts', () => {
     fs.writeFileSync(file, 'review this')
     const withFile = await runCli(['resume', '7059', '--prompt-file', file], {env: api.env(), input: 'the diff'})
     expect(withFile.code).to.equal(2)
+    const withArgument = await runCli(['new', '--repo-id', '3001', 'review'], {env: api.env(), input: 'the diff'})
+    expect(withArgument.code).to.equal(2)
+    expect(withArgument.stderr).to.contain('the prompt comes from the PROMPT argument')
     expect(posts(api)).to.deep.equal([])
     // An empty pipe is no input.
     const empty = await runCli(['new', '--repo-id', '3001', '-q', 'review', '--json'], {env: api.env(), input: ''})
