@@ -122,6 +122,34 @@ describe('run monitor', () => {
     expect(saved.prs[0].url).to.equal('https://github.com/a/b/pull/9')
   })
 
+  it('writes a run that polls found unchanged at most once a minute, not once a poll', async () => {
+    for (const id of [21, 22, 23]) monitor.watch(api.add(id))
+    const polls = (n: number) =>
+      new Promise<void>((resolve) => {
+        let seen = 0
+        const off = monitor.onPoll(() => {
+          if (++seen >= n) {
+            off()
+            resolve()
+          }
+        })
+      })
+    await polls(3)
+    await store.flush()
+    const before = {text: fs.readFileSync(store.file, 'utf8'), mtime: fs.statSync(store.file).mtimeMs}
+    await polls(12)
+    await store.flush()
+    expect(api.calls.length, 'polls made').to.be.greaterThan(3)
+    expect(fs.readFileSync(store.file, 'utf8'), 'the state file after quiet polls').to.equal(before.text)
+    expect(fs.statSync(store.file).mtimeMs).to.equal(before.mtime)
+    // A change is written at once.
+    const done = nextUpdate(monitor, (u) => u.terminal && u.record.id === 22)
+    api.set(22, 'COMPLETE')
+    await done
+    await store.flush()
+    expect(JSON.parse(fs.readFileSync(store.file, 'utf8')).runs['22']).to.include({status: 'COMPLETE', watched: false})
+  })
+
   it('keeps polling a run whose status it does not know, without crashing', async () => {
     monitor.watch(api.add(6, 'THINKING_HARD'))
     await new Promise<void>((resolve) => {
