@@ -10,12 +10,33 @@ async function call(s: McpSession, name: string, args: Record<string, unknown> =
   return s.client.callTool({name, arguments: args}, CallToolResultSchema, options)
 }
 
+/** The create requests the fake received. */
+const createsOf = (api: ReturnType<typeof useFakeApi>) => () =>
+  api.fake().requests.filter((r) => r.method === 'POST' && /\/agent\/run$/.test(r.path))
+
+/**
+ * "two" went out once and was refused 429; after the deadline or the cancel it was never sent again.
+ * ("three" may itself meet a 429 first on a slow machine, and is then sent again: that is not a create.)
+ */
+function expectTwoNeverResent(posts: ReturnType<typeof createsOf>): void {
+  expect(
+    posts()
+      .filter((r) => r.body.prompt === 'two')
+      .map((r) => r.status),
+  ).to.deep.equal([429])
+  expect(
+    posts()
+      .filter((r) => r.status !== 429)
+      .map((r) => r.body.prompt),
+  ).to.deep.equal(['one', 'three'])
+}
+
 describe('mcp: starting runs', function () {
   describe('a create queued behind a 429, past the tool deadline (F-1)', () => {
     // One create a second: the second create is answered 429 with Retry-After: 1, and the client holds
     // it for that second, longer than the 0.8 s deadline; the third waits for the same hold.
     const api = useFakeApi({runDurationMs: 60_000, rateLimits: {create: {limit: 1, windowMs: 1000}}})
-    const posts = () => api.fake().requests.filter((r) => r.method === 'POST' && /\/agent\/run$/.test(r.path))
+    const posts = createsOf(api)
 
     it('is answered as not finished, and never sent later', async () => {
       const s = await startMcp(api.env({CODEGENAPI_TOOL_DEADLINE_MS: '800'}))
@@ -29,18 +50,7 @@ describe('mcp: starting runs', function () {
       expect(posts().map((r) => r.status)).to.deep.equal([200, 429])
       // The next create waits for the same hold: a stale "two" would go out with it.
       const third = await call(s, 'codegenapi_new', {query: 'three'})
-      // "two" went out once and was refused 429; after the cancel it was never sent again. ("three"
-      // may itself meet a 429 first on a slow machine, and is then sent again: that is not a create.)
-      expect(
-        posts()
-          .filter((r) => r.body.prompt === 'two')
-          .map((r) => r.status),
-      ).to.deep.equal([429])
-      expect(
-        posts()
-          .filter((r) => r.status !== 429)
-          .map((r) => r.body.prompt),
-      ).to.deep.equal(['one', 'three'])
+      expectTwoNeverResent(posts)
       expect(third.isError, textOf(third)).to.not.equal(true)
       expect(api.fake().runs.filter((r) => r.metadata?.source === 'codegenapi')).to.have.length(2)
       await s.close()
@@ -73,7 +83,7 @@ describe('mcp: starting runs', function () {
 
   describe('a create queued behind a 429, cancelled by the client (F-1)', () => {
     const api = useFakeApi({runDurationMs: 60_000, rateLimits: {create: {limit: 1, windowMs: 3000}}})
-    const posts = () => api.fake().requests.filter((r) => r.method === 'POST' && /\/agent\/run$/.test(r.path))
+    const posts = createsOf(api)
 
     it('cancelled by the client (notifications/cancelled): never sent later', async () => {
       const s = await startMcp(api.env())
@@ -91,18 +101,7 @@ describe('mcp: starting runs', function () {
       expect(await cancelled).to.be.instanceOf(Error)
       const third = await call(s, 'codegenapi_new', {query: 'three'})
       expect(third.isError, textOf(third)).to.not.equal(true)
-      // "two" went out once and was refused 429; after the cancel it was never sent again. ("three"
-      // may itself meet a 429 first on a slow machine, and is then sent again: that is not a create.)
-      expect(
-        posts()
-          .filter((r) => r.body.prompt === 'two')
-          .map((r) => r.status),
-      ).to.deep.equal([429])
-      expect(
-        posts()
-          .filter((r) => r.status !== 429)
-          .map((r) => r.body.prompt),
-      ).to.deep.equal(['one', 'three'])
+      expectTwoNeverResent(posts)
       await s.close()
     })
   })
