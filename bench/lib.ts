@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const BIN = path.join(ROOT, 'bin', 'run.js')
@@ -92,4 +93,16 @@ export function sandboxEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
     NO_COLOR: '1',
     ...extra,
   }
+}
+
+/**
+ * A stdio transport to `codegenapi mcp serve` (or another server: `command`, `args`) run in the
+ * sandbox's home with `env`, its stderr dropped: how every MCP row of the bench starts its server.
+ */
+export function mcpServeTransport(
+  env: NodeJS.ProcessEnv,
+  command = process.execPath,
+  args: string[] = [BIN, 'mcp', 'serve'],
+): StdioClientTransport {
+  return new StdioClientTransport({command, args, env: env as Record<string, string>, cwd: env.HOME, stderr: 'ignore'})
 }

@@ -13,12 +13,11 @@
 // runs it for the full 10 minutes.
 import {spawn, type ChildProcess} from 'node:child_process'
 import {Client} from '@modelcontextprotocol/sdk/client/index.js'
-import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js'
 import {LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema} from '@modelcontextprotocol/sdk/types.js'
 import {pathToFileURL} from 'node:url'
 import {runUri} from '../src/mcp/shapes.js'
 import {startFakeApi, type FakeApi} from '../test/fake-api/server.js'
-import {BIN, percentile, sandboxEnv} from './lib.js'
+import {BIN, mcpServeTransport, percentile, sandboxEnv} from './lib.js'
 
 export interface MonitorRow {
   figure: string
@@ -68,13 +67,7 @@ function journal(fake: FakeApi): {peak: number; limited: number} {
 }
 
 async function mcpServer(env: NodeJS.ProcessEnv, onUpdated: (id: number) => void): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [BIN, 'mcp', 'serve'],
-    env: env as Record<string, string>,
-    cwd: env.HOME,
-    stderr: 'ignore',
-  })
+  const transport = mcpServeTransport(env)
   const client = new Client({name: 'bench', version: '0'})
   client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
     const id = Number(/(\d+)$/.exec(n.params.uri)?.[1])

@@ -12,9 +12,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {Client} from '@modelcontextprotocol/sdk/client/index.js'
-import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js'
 import {startFakeApi, type FakeApi} from '../test/fake-api/server.js'
-import {BIN, ROOT, median, medianWalls, peakRssMiB, sandboxEnv, timed} from './lib.js'
+import {BIN, ROOT, mcpServeTransport, median, medianWalls, peakRssMiB, sandboxEnv, timed} from './lib.js'
 import {monitorRows} from './monitor.js'
 
 const quick = process.argv.includes('--quick')
@@ -109,7 +108,7 @@ async function firstAndSecondRun(fake: FakeApi) {
 
 async function spawnToToolsList(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ms: number; tools: number}> {
   const started = process.hrtime.bigint()
-  const transport = new StdioClientTransport({command, args, env: env as Record<string, string>, cwd: env.HOME, stderr: 'ignore'})
+  const transport = mcpServeTransport(env, command, args)
   const client = new Client({name: 'bench', version: '0'})
   await client.connect(transport)
   const {tools} = await client.listTools()
@@ -174,13 +173,7 @@ async function watchRss() {
     const ids = Array.from({length: RSS_RUNS}, () => fake.addRun({status: 'ACTIVE'}).id)
     const env = apiEnv(fake, {CODEGENAPI_MONITOR_INTERVAL_MS: '500'})
     seedState(env, ids)
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN, 'mcp', 'serve'],
-      env: env as Record<string, string>,
-      cwd: env.HOME,
-      stderr: 'ignore',
-    })
+    const transport = mcpServeTransport(env)
     const client = new Client({name: 'bench', version: '0'})
     await client.connect(transport)
     await client.listTools()
