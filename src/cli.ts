@@ -6,7 +6,7 @@ import {Exit, handle} from '@oclif/core/handle'
 import type * as Interfaces from '@oclif/core/interfaces'
 import {run as oclifRun} from '@oclif/core/run'
 import {ExitCode} from './cli/exit-codes.js'
-import {pluginCommandIds, unknownCommand} from './cli/unknown-command.js'
+import {leadingWords, pluginCommandIds, unknownCommand} from './cli/unknown-command.js'
 import {currentIO, processIO, withIO, type CommandIO} from './io.js'
 import {oneLine} from './output/sanitize.js'
 import {isSandboxValue, sandboxEnv, takeSandboxFlag} from './sandbox/mode.js'
@@ -79,13 +79,8 @@ function inSandbox(io: CommandIO): CommandIO {
 
 /** `list --json`, `config set x` (topic separator ' '): the command id is the leading words before any flag. */
 export function isOwnCommand(argv: string[], commands: Commands): boolean {
-  const words: string[] = []
-  for (const arg of argv) {
-    if (arg.startsWith('-')) break
-    words.push(arg)
-    if (Object.hasOwn(commands, words.join(':'))) return true
-  }
-  return false
+  const words = leadingWords(argv)
+  return words.some((_, i) => Object.hasOwn(commands, words.slice(0, i + 1).join(':')))
 }
 
 /** An unknown command is a usage error (exit 2) in our own style; true when argv was one. */
@@ -104,11 +99,7 @@ function reportUnknownCommand(argv: string[], root: string, pjson: Interfaces.PJ
  */
 function reportUnexpectedArguments(error: unknown, argv: string[], pjson: Interfaces.PJSON, commands: Commands, io: CommandIO): boolean {
   if (!(error instanceof Error) || !/^command \S.* not found$/.test(error.message)) return false
-  const words: string[] = []
-  for (const arg of argv) {
-    if (arg.startsWith('-')) break
-    words.push(arg)
-  }
+  const words = leadingWords(argv)
   let n = words.length
   while (n > 0 && !Object.hasOwn(commands, words.slice(0, n).join(':'))) n--
   if (n === 0 || n === words.length) return false

@@ -3,6 +3,12 @@ import path from 'node:path'
 import {ExitCode} from './exit-codes.js'
 import {oneLine} from '../output/sanitize.js'
 
+/** The words before the first flag: the command id (topic separator ' ') and its arguments. */
+export function leadingWords(argv: string[]): string[] {
+  const end = argv.findIndex((arg) => arg.startsWith('-'))
+  return end === -1 ? [...argv] : argv.slice(0, end)
+}
+
 /**
  * `codegenapi lst`: a usage error (exit 2) in the project's Error:/Hint: style, with the closest
  * command, instead of oclif's not-found plugin (its own style, exit 127, undocumented).
@@ -14,11 +20,7 @@ export function unknownCommand(
   pluginIds: string[],
   bin: string,
 ): {message: string; hint: string; exitCode: number} | undefined {
-  const words: string[] = []
-  for (const arg of argv) {
-    if (arg.startsWith('-')) break
-    words.push(arg)
-  }
+  const words = leadingWords(argv)
   if (words.length === 0) return undefined
   const ids = [...ownIds, ...pluginIds]
   const joined = (n: number) => words.slice(0, n).join(':')
