@@ -49,7 +49,7 @@ mega() { echo "scale=1; $1 / 1000000" | bc; }
 
 build_copy all npm run build
 PATCHES=("$@")
-[ ${#PATCHES[@]} -gt 0 ] || PATCHES=($(node -e "import('./build/patches.mjs').then((m) => console.log(m.PATCHES.map((p) => p.name).filter((n) => n !== 'import-through-loader').join(' ')))") proxy-to-esm lazy-fs-promises unused-got-features plain)
+[ ${#PATCHES[@]} -gt 0 ] || PATCHES=($(node -e "import('./build/patches.mjs').then((m) => console.log(m.PATCHES.map((p) => p.name).filter((n) => n !== 'import-through-loader').join(' ')))") proxy-to-esm unused-got-features plain)
 
 base=$(env -i PATH="$PATH" valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null node -e 0 2>&1 | sed -n 's/.*I *refs: *//p' | tr -d ,)
 printf 'node -e 0: %s M instructions\n%-30s %14s %14s %10s\n' "$(mega "$base")" variant 'full build' variant 'cost'

@@ -22,12 +22,48 @@ export const unusedGotFeatures = {
   },
 }
 
+// oclif's modules require one another at load time, so that running any command loaded its help
+// renderer (ejs, wrap-ansi, string-width), the debug logger, the spinner and plugin patterns (minimatch).
+// Every top-level `const x = require(...)` of theirs (also under __importDefault or __importStar)
+// becomes a stand-in that requires the module on first use, read, call or `new`: a `list --json`
+// loads only what it runs. The build fails if fewer than LAZY_OCLIF_MIN are found (another module format).
+const OCLIF_TOP_LEVEL_REQUIRE = /^const (\w+) = (__importDefault|__importStar)?\(?require\((["'])([^"']+)\3\)\)?;$/gm
+const LAZY_OCLIF_MIN = 200
+// A bound function as the target: callable and constructible, with no own property a Proxy must mirror.
+const LAZY_MODULE_HELPER = `function __cgLazyModule(load) {
+  let mod;
+  const real = () => (mod ??= load());
+  return new Proxy(function () {}.bind(null), {
+    get: (_, key) => real()[key],
+    has: (_, key) => key in real(),
+    apply: (_, self, args) => Reflect.apply(real(), self, args),
+    construct: (_, args) => Reflect.construct(real(), args),
+  });
+}
+`
+const lazyOclifModules = {
+  name: 'lazy-oclif-modules',
+  file: /@oclif[\\/]core[\\/]lib[\\/].*\.js$/,
+  transform(text, counter) {
+    let found = 0
+    const out = text.replace(OCLIF_TOP_LEVEL_REQUIRE, (_, name, wrap, _quote, module) => {
+      found++
+      const load = wrap ? `${wrap}(require("${module}"))` : `require("${module}")`
+      return `const ${name} = __cgLazyModule(() => ${load});`
+    })
+    counter.count += found
+    return found ? `${out}\n${LAZY_MODULE_HELPER}` : out
+  },
+}
+
 // Small source patches of dependencies, each for start-up time or for the code cache; the build fails
 // if a patch no longer applies, so an upgrade cannot drop one silently. Each one here saves more than
 // the noise of bench/patch-gains.sh (about 1% of a `list --json` run's instructions). Four that did
 // not were dropped in the round of issue 12 (BENCHMARKS.md): lazy perf_hooks and minimatch, lilconfig's
-// lazy readFile and, in the bundle, a lazy fs/promises.
+// lazy readFile and, in the bundle, a lazy fs/promises (each saved nothing alone while other modules
+// still loaded the same; lazy-oclif-modules now defers them all at once).
 export const PATCHES = [
+  lazyOclifModules,
   {
     name: 'import-through-loader',
     // oclif loads ES module plugins (help, not-found, autocomplete) with import(), which has no loader in
@@ -68,11 +104,22 @@ export const PATCHES = [
     from: "return (await import('wsl-utils')).isWsl ? 'wsl'",
     to: "return (await import('is-wsl')).default ? 'wsl'",
   },
-  // Built-ins and packages oclif requires at load time only for what our commands never do (Windows
-  // shells, plugin patterns, interactive prompts): loaded on first use instead.
-  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/, 'node_child_process_1', 'node:child_process'),
-  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, 'tinyglobby_1', 'tinyglobby'),
-  lazyRequire(/@oclif[\\/]core[\\/]lib[\\/]parser[\\/]parse\.js$/, 'node_readline_1', 'node:readline'),
+  {
+    name: 'help-utils-only',
+    // oclif's main takes two small helpers from its help module (help/util): the help renderer itself
+    // (and ejs, wrap-ansi, string-width) is loaded only to show help.
+    file: /@oclif[\\/]core[\\/]lib[\\/]main\.js$/,
+    from: /\(0, help_1\.(normalizeArgv|getHelpFlagAdditions)\)/g,
+    to: (_, name) => `(0, require("./help/util").${name})`,
+  },
+  {
+    name: 'debug-when-asked',
+    // oclif's logger makes a `debug` logger per namespace on its first message, loading the debug
+    // package (with tty and supports-color); its messages show only with DEBUG set.
+    file: /@oclif[\\/]core[\\/]lib[\\/]logger\.js$/,
+    from: 'const debug = (0, debug_1.default)(namespace);',
+    to: 'const debug = process.env.DEBUG ? (0, debug_1.default)(namespace) : () => {};',
+  },
   {
     name: 'lazy-list-format',
     // got's type checker builds two Intl.ListFormat at load time (ICU start-up, ~5 ms) for assertion
@@ -84,22 +131,13 @@ export const PATCHES = [
   },
 ]
 
-/** `const NAME = require("MODULE");` becomes an object that requires MODULE when first used. */
-function lazyRequire(file, name, module) {
-  return {
-    name: `lazy-${module.replace(/^node:/, '')}`,
-    file,
-    from: `const ${name} = require("${module}");`,
-    to: `const ${name} = new Proxy({}, {get: (_, key) => require("${module}")[key]});`,
-  }
-}
-
 /**
  * The esbuild plugin that applies PATCHES (except those named in `skip`). The build fails if a patch
  * no longer applies, so an upgrade of oclif or got cannot drop one silently.
  */
 export function dependencyPatches(skip = new Set()) {
   const active = PATCHES.filter((p) => !skip.has(p.name))
+  const lazyCount = {count: 0, files: 0}
   return {
     name: 'dependency-patches',
     setup(b) {
@@ -108,11 +146,22 @@ export function dependencyPatches(skip = new Set()) {
         if (!patches.length) return undefined
         let text = fs.readFileSync(args.path, 'utf8')
         for (const patch of patches) {
+          if (patch.transform) {
+            lazyCount.files++
+            text = patch.transform(text, lazyCount)
+            continue
+          }
           const patched = typeof patch.from === 'string' ? text.replaceAll(patch.from, patch.to) : text.replace(patch.from, patch.to)
           if (patched === text) throw new Error(`${args.path} no longer matches patch ${patch.name}: review PATCHES in build/patches.mjs`)
           text = patched
         }
         return {contents: text, loader: 'js'}
+      })
+      b.onEnd(() => {
+        if (lazyCount.files > 0 && lazyCount.count < LAZY_OCLIF_MIN)
+          throw new Error(
+            `lazy-oclif-modules found ${lazyCount.count} top-level requires in oclif (at least ${LAZY_OCLIF_MIN} expected): review build/patches.mjs`,
+          )
       })
     },
   }

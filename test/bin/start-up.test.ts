@@ -300,7 +300,8 @@ describe('loading only what the run uses', function () {
     if (plainBuild()) this.skip() // what the dependency patches leave out
   })
 
-  it("list --json does not load node:dns (got's DNS cache is stubbed out)", async () => {
+  /** Node's built-in modules a `list --json --limit 3` loaded, as a preloaded probe saw them at exit. */
+  async function builtinsLoadedByList(): Promise<string[]> {
     const probe = path.join(api.box().home, 'modules-probe.cjs')
     const out = path.join(api.box().home, 'modules.txt')
     fs.writeFileSync(
@@ -311,8 +312,43 @@ describe('loading only what the run uses', function () {
     expect(res.code, res.stderr).to.equal(0)
     expect(parseJson<unknown[]>(res)).to.have.length(3)
     const loaded = fs.readFileSync(out, 'utf8').split('\n')
-    expect(loaded, 'the probe saw the run').to.include('NativeModule http')
-    expect(loaded).to.not.include('NativeModule dns')
+    expect(loaded, 'the probe saw the run').to.include.members(['NativeModule http', 'NativeModule https'])
+    return loaded
+  }
+
+  it("list --json does not load node:dns (got's DNS cache is stubbed out)", async () => {
+    expect(await builtinsLoadedByList()).to.not.include('NativeModule dns')
+  })
+
+  it("list --json loads neither fs/promises, perf_hooks, tty nor readline: oclif's help, logger and spinner wait for first use", async () => {
+    const loaded = await builtinsLoadedByList()
+    for (const unused of ['fs/promises', 'perf_hooks', 'tty', 'readline']) expect(loaded).to.not.include(`NativeModule ${unused}`)
+  })
+
+  it("what oclif loads on first use is there when a rare path needs it: parser errors, help, DEBUG's logger", async () => {
+    const missing = await runBin(['get'], {env: api.env()})
+    expect(missing.code, missing.stderr).to.equal(2)
+    expect(missing.stderr).to.contain('Missing AGENT_RUN_ID')
+    const badFlag = await runBin(['list', '--limit', 'abc'], {env: api.env()})
+    expect(badFlag.code, badFlag.stderr).to.equal(2)
+    expect(badFlag.stderr).to.contain('--limit')
+    const help = await runBin(['get', '--help'], {env: api.env()})
+    expect(help.code, help.stderr).to.equal(0)
+    expect(help.stdout).to.contain('$ codegenapi get')
+    const debug = await runBin(['list', '--json', '--limit', '1'], {env: {...api.env(), DEBUG: 'oclif:main'}})
+    expect(debug.code, debug.stderr).to.equal(0)
+    expect(debug.stderr).to.contain('oclif:main')
+  })
+
+  it('a YAML project config is read by the bundle (the YAML parser is imported on first use)', async () => {
+    const dir = path.join(api.box().home, 'yaml-project')
+    fs.mkdirSync(path.join(dir, '.git'), {recursive: true})
+    fs.writeFileSync(path.join(dir, '.codegenapirc.yaml'), 'org-id: 31\n')
+    // Neither the environment's org id nor the switch that turns project files off.
+    const env = {...api.env(), CODEGEN_ORG_ID: undefined, CODEGENAPI_NO_PROJECT_CONFIG: undefined}
+    const res = await runBin(['config', 'list', '--json'], {env, cwd: dir})
+    expect(res.code, res.stderr).to.equal(0)
+    expect(parseJson<{key: string; value: unknown}[]>(res).find((e) => e.key === 'org-id')).to.include({value: 31, source: 'project'})
   })
 
   it('list --json reads no chunk (jq, oclif plugins): they are for rare paths', async () => {
