@@ -224,11 +224,14 @@ export class CodegenClient {
           signal: unsafe ? spec.cut : spec.signal,
           responseType: 'text',
         })
+        // The server counted it before this answer: the limiter counts it from now on (rate-limiter.ts).
+        this.opts.limiter.answered(bucket)
         statusCode = res.statusCode
         // Whatever the API echoes of the token is masked here, before any error, result or log sees it.
         rawBody = redactSecret(res.body, this.opts.token)
         retryAfter = res.headers['retry-after']
       } catch (error) {
+        this.opts.limiter.answered(bucket, true)
         const err = error as Error & {code?: string; name: string}
         if (!unsafe && spec.signal?.aborted) throw abortReason(spec.signal)
         const code = err.code ?? err.name

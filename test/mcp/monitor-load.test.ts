@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {API_LIMITS, BACKGROUND_BURST, RateLimiter, WINDOW_GUARD_MS} from '../../src/api/rate-limiter.js'
+import {API_LIMITS, BACKGROUND_BURST, RateLimiter} from '../../src/api/rate-limiter.js'
 import {runUri} from '../../src/mcp/shapes.js'
 import type {FakeApi} from '../fake-api/server.js'
 import {runCli} from '../helpers/cli.js'
@@ -20,7 +20,7 @@ describe('run monitor under load (API limits on)', () => {
   })
   const api = useFakeApi({rateLimits: true, runCount: 20})
   const share = new RateLimiter().backgroundShare('standard')
-  const windowMs = API_LIMITS.standard.windowMs + WINDOW_GUARD_MS
+  const windowMs = API_LIMITS.standard.windowMs
 
   const isList = (r: FakeApi['requests'][number]) => r.method === 'GET' && r.path.endsWith('/agent/runs')
   const isGet = (r: FakeApi['requests'][number]) => r.method === 'GET' && /\/agent\/run\/\d+$/.test(r.path)
