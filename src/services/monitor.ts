@@ -94,6 +94,8 @@ export class RunMonitor {
   private lastProblem?: string
   /** The list's total at the last list read: places shift by the runs created since. */
   private listTotal = 0
+  /** Where the pages of placed runs start (poll-plan.ts), as a place less the list's total, like Schedule.anchor. */
+  private pageOrigin?: number
   /** Failed requests in a row: the pause after them doubles. */
   private failures = 0
   /** While runs are being added by id in a burst (subscriptions), the first request waits for the burst to end. */
@@ -335,8 +337,9 @@ export class RunMonitor {
   private async poll(): Promise<number | undefined> {
     const now = Date.now()
     for (const s of this.sched.values()) s.pos = s.anchor === undefined ? undefined : Math.max(0, s.anchor + this.listTotal)
-    const request = nextRequest(this.sched.values(), now)
+    const request = nextRequest(this.sched.values(), now, this.pageOrigin === undefined ? undefined : this.pageOrigin + this.listTotal)
     if (!request) return undefined
+    if (request.kind === 'list' && request.origin !== undefined) this.pageOrigin = request.origin - this.listTotal
     if (this.settle && this.settle.until > now) return this.settle.until
 
     let ctx: ServiceContext

@@ -20,11 +20,20 @@ export interface Spot {
 }
 
 export type PollRequest =
-  /** `expect`: the runs this read is meant to show (a run not in it moved). `discover`: an aligned page read to find runs. */
-  {kind: 'list'; skip: number; expect: number[]; discover: boolean} | {kind: 'run'; id: number}
+  /**
+   * `expect`: the runs this read is meant to show (a run not in it moved). `discover`: an aligned page
+   * read to find runs. `origin`: the place the pages of placed runs are counted from (see nextRequest).
+   */
+  {kind: 'list'; skip: number; expect: number[]; discover: boolean; origin?: number} | {kind: 'run'; id: number}
 
-/** The next request, or undefined while no run is due. */
-export function nextRequest(spots: Iterable<Spot>, now: number): PollRequest | undefined {
+/**
+ * The next request, or undefined while no run is due. Placed runs are read in pages of 100 places
+ * counted from `origin` (a place in the list), so that each run is read with the same others every
+ * time: the pages keep their rhythm as runs finish. Without an origin, or when pages counted from it
+ * would take more reads than the fewest that cover the placed runs, the newest placed run is the
+ * origin; the list request says which origin it used (the caller keeps it, shifted as the list grows).
+ */
+export function nextRequest(spots: Iterable<Spot>, now: number, origin?: number): PollRequest | undefined {
   const all = [...spots]
   let first: Spot | undefined
   for (const s of all) {
@@ -33,9 +42,12 @@ export function nextRequest(spots: Iterable<Spot>, now: number): PollRequest | u
   }
   if (!first) return undefined
   if (first.pos !== undefined) {
-    const group = groupOf(first, all)
+    const placed = all.filter((s) => s.pos !== undefined).sort((a, b) => a.pos! - b.pos!)
+    const from = origin === undefined || pagesFrom(placed, origin) > fewestPages(placed) ? placed[0].pos! : origin
+    const page = pageOf(first.pos, from)
+    const group = placed.filter((s) => pageOf(s.pos!, from) === page)
     return group.length >= 2
-      ? {kind: 'list', skip: group[0].pos!, expect: group.map((s) => s.id), discover: false}
+      ? {kind: 'list', skip: Math.max(0, from + page * LIST_PAGE), expect: group.map((s) => s.id), discover: false, origin: from}
       : {kind: 'run', id: first.id}
   }
   if (first.alone) return {kind: 'run', id: first.id}
@@ -46,21 +58,28 @@ export function nextRequest(spots: Iterable<Spot>, now: number): PollRequest | u
   return {kind: 'list', skip: page * LIST_PAGE, expect: [], discover: true}
 }
 
-/**
- * The placed runs read together with `target`: the list is cut into windows of 100 places greedily
- * from the newest placed run, each window starting at its first run (covering points with the fewest
- * windows), and `target`'s window is returned, sorted by place.
- */
-function groupOf(target: Spot, all: Spot[]): Spot[] {
-  const placed = all.filter((s) => s.pos !== undefined).sort((a, b) => a.pos! - b.pos!)
-  let group: Spot[] = []
+const pageOf = (pos: number, origin: number) => Math.floor((pos - origin) / LIST_PAGE)
+
+/** How many pages counted from `origin` hold the placed runs (sorted by place). */
+function pagesFrom(placed: Spot[], origin: number): number {
+  let pages = 0
+  let last: number | undefined
   for (const s of placed) {
-    if (group.length === 0 || s.pos! >= group[0].pos! + LIST_PAGE) {
-      if (group.includes(target)) return group
-      group = [s]
-    } else {
-      group.push(s)
-    }
+    const page = pageOf(s.pos!, origin)
+    if (page !== last) pages++
+    last = page
   }
-  return group
+  return pages
+}
+
+/** The fewest reads of 100 places that cover the placed runs (sorted): each starts at the first run not yet covered. */
+function fewestPages(placed: Spot[]): number {
+  let pages = 0
+  let end = -Infinity
+  for (const s of placed) {
+    if (s.pos! < end) continue
+    pages++
+    end = s.pos! + LIST_PAGE
+  }
+  return pages
 }

@@ -91,6 +91,30 @@ describe('run monitor under load (API limits on)', () => {
     expect(limited()).to.deep.equal([])
   })
 
+  it('keeps reading the same pages of the list as runs finish (each run read with the same others every time)', async function () {
+    this.timeout(60_000)
+    const ids = Array.from({length: 300}, () => api.fake().addRun({status: 'ACTIVE'}).id)
+    const s = await serve(api.env({CODEGENAPI_MONITOR_INTERVAL_MS: '100'}))
+    await subscribeAll(s, ids)
+    await untilRequests(api.fake(), isList, 3, 45_000)
+    // The newest run, and the newest of the second and third pages, finish.
+    const heads = [ids[299], ids[199], ids[99]]
+    for (const id of heads) finish(s, id)
+    await Promise.all(heads.map((id) => told(s, id)))
+    const mark = api.fake().requests.length
+    await untilRequests(api.fake(), isList, api.fake().requests.filter(isList).length + 6, 45_000)
+    const skips = api
+      .fake()
+      .requests.slice(mark)
+      .filter(isList)
+      .map((r) => Number(r.query.skip))
+    expect(
+      [...new Set(skips)].sort((a, b) => a - b),
+      'pages read after the finishes',
+    ).to.deep.equal([0, 100, 200])
+    expect(limited()).to.deep.equal([])
+  })
+
   it('reads one list page, not each run, when the page covers the watched runs', async function () {
     this.timeout(60_000)
     const ids = Array.from({length: 3}, () => api.fake().addRun({status: 'ACTIVE'}).id)
