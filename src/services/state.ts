@@ -47,6 +47,8 @@ export class StateStore {
   private flushTimer?: NodeJS.Timeout
   /** Set when the file on disk could not be used: the next write replaces it instead of merging with it. */
   private damaged = false
+  /** The file as this process last read or wrote it: while it is unchanged, a write need not read it again. */
+  private known?: string
 
   constructor(
     file: string,
@@ -69,8 +71,11 @@ export class StateStore {
    * `<file>.corrupt-<time>` with a note, an unreadable one noted: the store starts empty either way.
    */
   async load(): Promise<void> {
+    // Taken before the read: a write by another process in between only makes the next write read again.
+    const seen = await fileStamp(this.file)
     const doc = await this.readFile(true)
     this.runs = new Map(Object.values(doc?.runs ?? {}).map((r) => [r.id, r]))
+    this.known = doc && !this.damaged ? seen : undefined
   }
 
   get(id: number): RunRecord | undefined {
@@ -129,8 +134,11 @@ export class StateStore {
     this.dirty.clear()
     try {
       await withLock(this.lockFile, async () => {
-        const onDisk = this.damaged ? undefined : await this.readFile(false)
-        const merged = new Map<number, RunRecord>()
+        // Unchanged since this process read or wrote it, the file holds what `runs` does: reading and
+        // checking 1,000 records again on every write was most of a busy monitor's garbage.
+        const own = !this.damaged && this.known !== undefined && this.known === (await fileStamp(this.file))
+        const onDisk = this.damaged || own ? undefined : await this.readFile(false)
+        const merged = new Map<number, RunRecord>(own ? this.runs : undefined)
         for (const theirs of Object.values(onDisk?.runs ?? {})) merged.set(theirs.id, theirs)
         for (const id of mine) {
           const ours = this.runs.get(id)
@@ -146,6 +154,7 @@ export class StateStore {
         prune(merged)
         const doc: StateDocument = {version: 1, runs: Object.fromEntries([...merged].map(([id, r]) => [String(id), r]))}
         await writeFileAtomic(this.file, JSON.stringify(doc, null, 2) + '\n')
+        this.known = await fileStamp(this.file)
         // What changed while the file was written stays as it is in memory.
         for (const id of this.dirty) {
           const ours = this.runs.get(id)
@@ -196,6 +205,12 @@ export class StateStore {
     )
     return undefined
   }
+}
+
+/** What tells one version of the file from another (every writer replaces it by rename: a new inode); undefined when it is missing. */
+async function fileStamp(file: string): Promise<string | undefined> {
+  const st = await fs.stat(file).catch(() => undefined)
+  return st && `${st.dev}:${st.ino}:${st.size}:${Math.trunc(st.mtimeMs)}`
 }
 
 /** Records that do not fit the schema (wrong types, bad ids) are dropped, never used (F-69). */

@@ -106,6 +106,32 @@ describe('run state store', () => {
     expect(c.get(1)?.status).to.equal('COMPLETE')
   })
 
+  it('reads the file again before a write only when another process replaced it since this one read or wrote it', async () => {
+    const a = new StateStore(file, log)
+    await a.load()
+    a.put(record(1))
+    await a.flush()
+    // Changed in place, keeping its inode, size and time: not a write of a store (they replace the file), so a's next write does not look.
+    const stat = fs.statSync(file)
+    const text = fs.readFileSync(file, 'utf8')
+    fs.writeFileSync(file, text.replace('"ACTIVE"', '"PAUSED"'))
+    fs.utimesSync(file, stat.atimeMs / 1000, stat.mtimeMs / 1000)
+    a.put(record(2))
+    await a.flush()
+    const after = JSON.parse(fs.readFileSync(file, 'utf8')) as {runs: Record<string, RunRecord>}
+    expect(after.runs['1'].status, 'the change in place').to.equal('ACTIVE')
+    // Another store's write replaces the file: a's next write merges it.
+    const b = new StateStore(file, log)
+    await b.load()
+    b.put(record(3))
+    await b.flush()
+    a.put(record(4))
+    await a.flush()
+    const c = new StateStore(file, log)
+    await c.load()
+    expect(c.list().map((r) => r.id)).to.have.members([1, 2, 3, 4])
+  })
+
   it('survives concurrent writes from many stores: every file read is whole', async () => {
     const stores = Array.from({length: 8}, () => new StateStore(file, log, 0))
     await Promise.all(stores.map((s) => s.load()))
