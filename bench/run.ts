@@ -4,6 +4,8 @@
 //   npm run bench -- --quick    a short smoke form (fewer repetitions, fewer runs watched for less long)
 //   npm run bench -- --monitor-soak
 //                               the monitor's case (a) with runs active for the full 10 minutes
+//   npm run bench -- --monitor-only [--quick]
+//                               only the run monitor's rows and the MCP server's RSS watching 1,000 runs
 //   npm run bench -- --node 24 --startup-only
 //                               the start-up rows on another Node (the npm registry's `node` package,
 //                               through npx), each as a ratio to that Node's own `node -e 0`
@@ -18,6 +20,7 @@ import {monitorRows} from './monitor.js'
 
 const quick = process.argv.includes('--quick')
 const startupOnly = process.argv.includes('--startup-only')
+const monitorOnly = process.argv.includes('--monitor-only')
 const nodeVersion = process.argv.includes('--node') ? process.argv[process.argv.indexOf('--node') + 1] : undefined
 /** The Node that runs the CLI and the baselines: this one, or `--node N` from the npm registry. */
 const NODE = nodeVersion
@@ -208,15 +211,17 @@ function printTable() {
   )
 }
 
-const fake = await startFakeApi({validate: false})
-try {
-  await startup(fake)
-  await mcpStartup(fake)
-} finally {
-  await fake.close()
+if (!monitorOnly) {
+  const fake = await startFakeApi({validate: false})
+  try {
+    await startup(fake)
+    await mcpStartup(fake)
+  } finally {
+    await fake.close()
+  }
 }
 if (!startupOnly) {
-  await listRequests()
+  if (!monitorOnly) await listRequests()
   rows.push(...(await monitorRows({quick, soak: process.argv.includes('--monitor-soak')})))
   await watchRss()
 }
