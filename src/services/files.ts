@@ -13,7 +13,7 @@ import {LockTimeout, withLock} from './lock.js'
  * (dotfile managers rely on it), directories made here are 0700 and existing ones keep their mode
  * ($HOME, a shared folder), and a failed write leaves no temporary file behind.
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const target = await followLinks(file)
   const dir = path.dirname(target)
   await fs.mkdir(dir, {recursive: true, mode: 0o700})
@@ -21,7 +21,7 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   try {
     const handle = await fs.open(tmp, 'wx', 0o600)
     try {
-      await handle.writeFile(content, 'utf8')
+      await handle.writeFile(content)
       await handle.sync()
     } finally {
       await handle.close()
