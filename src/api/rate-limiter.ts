@@ -203,7 +203,8 @@ export class RateLimiter {
    */
   answered(bucket: Bucket, failed = false, now = Date.now()): void {
     // In flight, every request counts alike: the oldest entry goes (so what stays is counted longest).
-    if (this.list(this.flying, bucket).shift() === undefined) return
+    // None left (a request slower than a window and the guard): the answer still counts from now.
+    this.list(this.flying, bucket).shift()
     const at = failed ? now + WINDOW_GUARD_MS : now
     const times = this.list(this.sent, bucket)
     let i = times.length

@@ -37,6 +37,15 @@ describe('rate limiter', () => {
     expect(failed.delayFor('standard', end + windowMs + WINDOW_GUARD_MS)).to.equal(0)
   })
 
+  it('counts the answer of a request slower than a window and the guard from when it came', async () => {
+    const limiter = new RateLimiter({standard: {limit: 1, windowMs}})
+    await limiter.acquire('standard')
+    const late = Date.now() + windowMs + WINDOW_GUARD_MS + 1
+    expect(limiter.delayFor('standard', late)).to.equal(0)
+    limiter.answered('standard', false, late)
+    expect(limiter.delayFor('standard', late + windowMs - 1)).to.be.greaterThan(0)
+  })
+
   it('gives background work all but the small reserve while no foreground call needs more', () => {
     const limiter = new RateLimiter()
     expect(limiter.reserve('standard')).to.equal(FOREGROUND_RESERVE.standard)
