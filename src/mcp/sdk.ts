@@ -19,6 +19,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js'
 import {z} from 'zod'
 import {CodegenError} from '../api/errors.js'
+import type {CommandIO} from '../io.js'
 import type {RunMonitor} from '../services/monitor.js'
 import {checkParams, errorResponse} from './jsonrpc.js'
 import {checkedResult, describeIssues, errorResult, type ToolResult} from './results.js'
@@ -373,6 +374,8 @@ export async function connect(app: McpApp, raw: Transport): Promise<ServerHandle
 }
 
 /** Serves one client on stdin/stdout; the server closes when stdin ends (and the caller shuts down). */
-export async function serveStdio(app: McpApp): Promise<ServerHandle> {
-  return connect(app, new LineTransport(process.stdin, protocolOutput(), MAX_MESSAGE_BYTES))
+export async function serveStdio(app: McpApp, io: CommandIO): Promise<ServerHandle> {
+  // The process's stdout.write was handed to stderr by the stdio guard: the protocol takes the real one.
+  const output = io.real ? protocolOutput() : io.stdout
+  return connect(app, new LineTransport(io.stdin, output, MAX_MESSAGE_BYTES))
 }

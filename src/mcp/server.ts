@@ -5,6 +5,7 @@ import type {ConfigOverrides} from '../services/config.js'
 import {createContext, type ServiceContext} from '../services/context.js'
 import {RunLifecycle} from '../services/lifecycle.js'
 import {envMs} from '../services/duration.js'
+import {processIO, type CommandIO} from '../io.js'
 import {monitorIntervalFromEnv} from '../services/monitor.js'
 import type {RunRecord} from '../services/state.js'
 import {mcpHint} from './hints.js'
@@ -25,6 +26,8 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv
   debug?: boolean
   version: string
+  /** Streams, env, working directory and request budget (src/io.ts): the process's, or a test's in-process run's. */
+  io?: CommandIO
 }
 
 /** HTTP calls stay well below the 45 s a tool call may take. */
@@ -59,7 +62,7 @@ export interface AppRuntime {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const runtime = await createApp(opts)
   const {serveStdio} = await import('./sdk.js')
-  const handle = await serveStdio(runtime.app)
+  const handle = await serveStdio(runtime.app, opts.io ?? processIO)
   runtime.app.log('info', runtime.describe('stdio', runtime.start().length))
   const running = lifecycle(runtime, async () => {
     // The monitor's state is written before the transport goes.
@@ -103,7 +106,8 @@ function lifecycle(runtime: AppRuntime, close: () => Promise<void>): Omit<Runnin
 }
 
 export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
-  const env = opts.env ?? process.env
+  const io = opts.io ?? processIO
+  const env = opts.env ?? io.env
   const {tools, taskTools} = selectTools({readOnly: opts.readOnly, tools: opts.tools, toolsets: opts.toolsets})
 
   // The token must never leave the process: every result and log line is scrubbed of it.
@@ -114,7 +118,7 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
   const sinks = new Set<(level: LogLevel, text: string) => void>()
   const log = (level: LogLevel, text: string, audience: 'clients' | 'operator' = 'clients') => {
     const clean = scrub(text)
-    if (level !== 'debug' || opts.debug) process.stderr.write(`[codegenapi mcp] ${level}: ${clean}\n`)
+    if (level !== 'debug' || opts.debug) io.stderr.write(`[codegenapi mcp] ${level}: ${clean}\n`)
     if ((level === 'debug' && !opts.debug) || audience === 'operator') return
     for (const sink of sinks) sink(level, clean)
   }
@@ -123,6 +127,8 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
     const ctx = await createContext({
       overrides: opts.overrides,
       env,
+      cwd: io.cwd,
+      limiter: io.limiter,
       timeoutMs: REQUEST_TIMEOUT_MS,
       maxRetryAfterMs: MAX_RETRY_AFTER_MS,
       debug: opts.debug ? (line) => log('debug', line) : undefined,
@@ -166,7 +172,7 @@ export async function createApp(opts: ServeOptions): Promise<AppRuntime> {
     taskStore,
     taskPollMs: intervalMs ?? 5000,
     toolDeadlineMs: deadlineFromEnv(env),
-    toolContext: (signal, progress, deadline) => ({context, monitor, lifecycle, signal, progress, deadline, env}),
+    toolContext: (signal, progress, deadline) => ({context, monitor, lifecycle, signal, progress, deadline, env, cwd: io.cwd}),
     listRuns: () =>
       store
         .list()

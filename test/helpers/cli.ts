@@ -1,10 +1,12 @@
+import {AsyncLocalStorage} from 'node:async_hooks'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {run} from '../../src/cli.js'
 import {loadDevCli, type DevCli} from '../../src/dev-cli.js'
-import {createTestIO, installInProcessGuards} from './in-process.js'
+import {withIO} from '../../src/io.js'
+import {createTestIO, installInProcessGuards, type TestIO, type TestIOOptions} from './in-process.js'
 import {spawnTracked} from './processes.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -73,16 +75,58 @@ export interface BinOptions extends RunOptions {
 
 let devCli: Promise<DevCli> | undefined
 
+/** A command line running in this process: see startCli. */
+export interface CliRun {
+  io: TestIO
+  /** Runs `fn` in the run's async context, so that what it sets off (a write to stdin) is the run's. */
+  inScope<T>(fn: () => T): T
+  /** The outcome, once the command has returned; rejects if it reached the process around the seam. */
+  done: Promise<CliResult>
+}
+
+/**
+ * Starts a command line in this process, from the sources, against a test IO (src/io.ts), and returns
+ * while it runs: for a command that serves (`mcp serve`), whose stdin the test keeps writing to.
+ */
+export async function startCli(args: string[], opts: RunOptions & Pick<TestIOOptions, 'stdin' | 'onStdout'>): Promise<CliRun> {
+  installInProcessGuards()
+  const cli = await (devCli ??= loadDevCli())
+  const io = createTestIO({
+    env: opts.env,
+    cwd: opts.cwd ?? opts.env.HOME ?? ROOT,
+    input: opts.input ?? '',
+    stdin: opts.stdin,
+    onStdout: opts.onStdout,
+  })
+  // A stream's events run in the context of whoever emits them: writes to stdin must be the run's.
+  const inScope = await withIO(io, () => Promise.resolve(AsyncLocalStorage.snapshot()))
+  const exitCodeBefore = process.exitCode
+  const done = run(args, cli.root, cli.pjson, cli.commands, {io, plugins: cli.plugins()}).then((): CliResult => {
+    const {stdout, stderr} = io.output()
+    allOutputs.push({args, text: stdout + '\n' + stderr})
+    // (A dependency may set it to 0 as it loads, as jq-wasm's runtime does: only a failure code is a command's.)
+    const exitCodeAfter = process.exitCode
+    if (exitCodeAfter !== exitCodeBefore) {
+      process.exitCode = exitCodeBefore
+      if (exitCodeAfter) io.violations.push(`process.exitCode was set to ${String(exitCodeAfter)} (use this.io.exitCode)`)
+    }
+    if (io.violations.length > 0) {
+      throw new Error(
+        `codegenapi ${args.join(' ')} reached the process around the IO seam (src/io.ts):\n  ${[...new Set(io.violations)].join('\n  ')}`,
+      )
+    }
+    return {code: io.exitCode ?? 0, stdout, stderr}
+  })
+  return {io, inScope, done}
+}
+
 /**
  * Runs a command line in this process, from the sources, against a test IO (src/io.ts): what most
  * command tests need, with no build and no process start. Its output, exit code and stdin are the
- * run's own. Start-up, signals, stdio MCP and terminals need a real process: runBin.
+ * run's own. Start-up, signals, stdio MCP framing and terminals need a real process: runBin.
  */
 export async function runCli(args: string[], opts: RunOptions): Promise<CliResult> {
-  installInProcessGuards()
-  const cli = await (devCli ??= loadDevCli())
-  const io = createTestIO({env: opts.env, cwd: opts.cwd ?? opts.env.HOME ?? ROOT, input: opts.input ?? ''})
-  const exitCodeBefore = process.exitCode
+  const {io, done} = await startCli(args, opts)
   const timeoutMs = opts.timeoutMs ?? 20_000
   let timer: NodeJS.Timeout | undefined
   const timedOut = new Promise<never>((_, reject) => {
@@ -92,24 +136,10 @@ export async function runCli(args: string[], opts: RunOptions): Promise<CliResul
     }, timeoutMs)
   })
   try {
-    await Promise.race([run(args, cli.root, cli.pjson, cli.commands, {io, plugins: cli.plugins()}), timedOut])
+    return await Promise.race([done, timedOut])
   } finally {
     clearTimeout(timer)
   }
-  const {stdout, stderr} = io.output()
-  allOutputs.push({args, text: stdout + '\n' + stderr})
-  // (A dependency may set it to 0 as it loads, as jq-wasm's runtime does: only a failure code is a command's.)
-  const exitCodeAfter = process.exitCode
-  if (exitCodeAfter !== exitCodeBefore) {
-    process.exitCode = exitCodeBefore
-    if (exitCodeAfter) io.violations.push(`process.exitCode was set to ${String(exitCodeAfter)} (use this.io.exitCode)`)
-  }
-  if (io.violations.length > 0) {
-    throw new Error(
-      `codegenapi ${args.join(' ')} reached the process around the IO seam (src/io.ts):\n  ${[...new Set(io.violations)].join('\n  ')}`,
-    )
-  }
-  return {code: io.exitCode ?? 0, stdout, stderr}
 }
 
 /** Runs the built CLI (bin/run.js) as a process of its own, as a user's shell would. */

@@ -21,23 +21,36 @@ export interface TestIO extends CommandIO {
   violations: string[]
 }
 
-function collector(tty: boolean, columns?: number): {stream: NodeJS.WriteStream; text: () => string} {
+function collector(tty: boolean, tap?: (text: string) => void): {stream: NodeJS.WriteStream; text: () => string} {
   let text = ''
   const stream = new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, callback) {
-      text += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+      const part = typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+      text += part
+      tap?.(part)
       callback()
     },
   })
-  Object.assign(stream, {isTTY: tty, columns})
+  Object.assign(stream, {isTTY: tty})
   return {stream: stream as unknown as NodeJS.WriteStream, text: () => text}
 }
 
-export function createTestIO(opts: {env: NodeJS.ProcessEnv; cwd: string; input?: string}): TestIO {
-  const out = collector(false)
+export interface TestIOOptions {
+  env: NodeJS.ProcessEnv
+  cwd: string
+  /** All of stdin, at once... */
+  input?: string
+  /** ...or a stream the test keeps writing to (an MCP client's messages). */
+  stdin?: Readable
+  /** Told of each write to stdout as it happens. */
+  onStdout?: (text: string) => void
+}
+
+export function createTestIO(opts: TestIOOptions): TestIO {
+  const out = collector(false, opts.onStdout)
   const err = collector(false)
-  const stdin = Readable.from(opts.input ? [Buffer.from(opts.input)] : [])
+  const stdin = opts.stdin ?? Readable.from(opts.input ? [Buffer.from(opts.input)] : [])
   Object.assign(stdin, {isTTY: false})
   let exitCode: number | undefined
   return {

@@ -3,7 +3,8 @@ import {useFakeApi} from '../helpers/fake.js'
 import {callTool, closeRawSessions, startRaw, type RawSession} from './raw.js'
 
 // Protocol behaviour as spec 2025-11-25 says, spoken line by line on stdio (findings F-2, F-20,
-// F-21, F-24, F-25, F-26, F-27). Runs created here stay ACTIVE until a test finishes them.
+// F-21, F-24, F-25, F-26, F-27): the server in this process (raw.ts), and the built binary where the
+// framing of its real stdin and stdout is the point. Runs created here stay ACTIVE until a test finishes them.
 
 const TASKS = {tasks: {requests: {tools: {call: {}}}}}
 const ALL = ['--toolsets', 'all']
@@ -105,7 +106,8 @@ describe('mcp serve: protocol (spec 2025-11-25)', function () {
   })
 
   it('F-26: unknown tool, bad params, bad JSON, batches and jsonrpc 1.0 each get an error response', async () => {
-    const s = await startRaw(env(), [])
+    // The built binary: its real stdin and stdout frame the lines.
+    const s = await startRaw(env(), [], {}, {spawn: true})
     s.send(callTool(1, 'nope', {}))
     s.send({jsonrpc: '2.0', id: 2, method: 'logging/setLevel', params: {level: 'verbose'}})
     s.send('this is not json')

@@ -1,11 +1,15 @@
-import {spawn, type ChildProcess} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
 import {allOutputs, BIN} from '../helpers/cli.js'
+import {spawnTracked} from '../helpers/processes.js'
+import {serveInProcess as startInProcess} from './session.js'
 
 // `mcp serve` on stdio spoken to line by line, without an SDK client in between: for what a client
-// library would refuse to send (batches, bad JSON, task calls to the wrong tools).
+// library would refuse to send (batches, bad JSON, task calls to the wrong tools). In this process by
+// default, as session.ts; `spawn: true` for the built binary's real stdin and stdout.
 
 export interface RawSession {
-  proc: ChildProcess
+  /** The server's process (spawn: true only). */
+  proc?: ChildProcess
   /** Writes one line (a string as is, anything else as JSON). */
   send(message: unknown): void
   /** Resolves with the first message (already received or to come) that matches. */
@@ -31,15 +35,13 @@ export async function startRaw(
   env: NodeJS.ProcessEnv,
   args: string[] = [],
   capabilities: Record<string, unknown> = {},
+  opts: {spawn?: boolean} = {},
 ): Promise<RawSession> {
-  const proc = spawn(process.execPath, [BIN, 'mcp', 'serve', ...args], {env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe']})
   let stdout = ''
-  let stderr = ''
   let buffered = ''
   const messages: any[] = []
   const waiting = new Set<{match: (m: any) => boolean; resolve: (m: any) => void}>()
-  proc.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-  proc.stdout.setEncoding('utf8').on('data', (d: string) => {
+  const received = (d: string) => {
     stdout += d
     buffered += d
     let nl
@@ -55,12 +57,14 @@ export async function startRaw(
           w.resolve(message)
         }
     }
-  })
-  const exited = new Promise<void>((resolve) => proc.once('close', () => resolve()))
+  }
+  // The server: in this process (see session.ts), or the built binary (spawn: true, or CODEGENAPI_TEST_MCP=spawn).
+  const server = opts.spawn || process.env.CODEGENAPI_TEST_MCP === 'spawn' ? spawned(env, args) : await serveInProcess(env, args)
+  server.onStdout(received)
   const session: RawSession = {
-    proc,
+    proc: server.proc,
     messages,
-    send: (m) => proc.stdin.write((typeof m === 'string' ? m : JSON.stringify(m)) + '\n'),
+    send: (m) => server.write((typeof m === 'string' ? m : JSON.stringify(m)) + '\n'),
     next(match) {
       const found = messages.find(match)
       if (found) return Promise.resolve(found)
@@ -68,14 +72,11 @@ export async function startRaw(
     },
     response: (id) => session.next((m) => m.id === id && ('result' in m || 'error' in m)),
     stdout: () => stdout,
-    stderr: () => stderr,
+    stderr: server.stderr,
     async close() {
       open.delete(session)
-      proc.stdin.end()
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000)
-      await exited
-      clearTimeout(timer)
-      allOutputs.push({args: ['mcp', 'serve', ...args], text: `${stdout}\n${stderr}`})
+      await server.close()
+      allOutputs.push({args: ['mcp', 'serve', ...args], text: `${stdout}\n${server.stderr()}`})
     },
   }
   open.add(session)
@@ -86,9 +87,51 @@ export async function startRaw(
     params: {protocolVersion: '2025-11-25', capabilities, clientInfo: {name: 'raw', version: '0'}},
   })
   const init = await session.response('init')
-  if (init.error) throw new Error(`initialize failed: ${JSON.stringify(init.error)}\n${stderr}`)
+  if (init.error) throw new Error(`initialize failed: ${JSON.stringify(init.error)}\n${server.stderr()}`)
   session.send({jsonrpc: '2.0', method: 'notifications/initialized'})
   return session
+}
+
+interface LineServer {
+  proc?: ChildProcess
+  write: (text: string) => void
+  onStdout: (listener: (text: string) => void) => void
+  stderr: () => string
+  /** Ends stdin and waits for the server to be gone. */
+  close: () => Promise<void>
+}
+
+function spawned(env: NodeJS.ProcessEnv, args: string[]): LineServer & {proc: ChildProcess} {
+  const proc = spawnTracked(process.execPath, [BIN, 'mcp', 'serve', ...args], {env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe']})
+  let stderr = ''
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  proc.stdout.setEncoding('utf8')
+  const exited = new Promise<void>((resolve) => proc.once('close', () => resolve()))
+  return {
+    proc,
+    write: (text) => proc.stdin.write(text),
+    onStdout: (listener) => proc.stdout.on('data', listener),
+    stderr: () => stderr,
+    async close() {
+      proc.stdin.end()
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+}
+
+async function serveInProcess(env: NodeJS.ProcessEnv, args: string[]): Promise<LineServer> {
+  const server = await startInProcess(env, args)
+  return {
+    write: server.write,
+    onStdout: server.onStdout,
+    stderr: server.stderr,
+    async close() {
+      server.end()
+      await server.done
+    },
+  }
 }
 
 export const callTool = (id: number | string, name: string, args: unknown, extra: Record<string, unknown> = {}) => ({

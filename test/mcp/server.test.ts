@@ -8,8 +8,10 @@ import {ALL_TOOL_NAMES, READ_ONLY_TOOLS, selectTools, TOOLS, TASK_TOOLS} from '.
 import {TOOLSETS} from '../../src/mcp/tools/toolsets.js'
 import {startMcp, textOf, type McpSession} from './session.js'
 
-// The built binary, `codegenapi mcp serve`, driven by the SDK's real client against the in-repo fake
-// Codegen API. Runs created here stay ACTIVE until a test finishes them with setRunStatus.
+// `codegenapi mcp serve`, driven by the SDK's real client against the in-repo fake Codegen API: in this
+// process (session.ts) for what tools, resources and notifications do; the built binary for what the
+// process does ('process': stdout carries protocol only, exit on stdin end and signals; exit codes of a
+// refused start). Runs created here stay ACTIVE until a test finishes them with setRunStatus.
 
 // The tool lists come from the registry: all of them with --toolsets all, the default toolsets without.
 const ALL = ['--toolsets', 'all']
@@ -615,7 +617,7 @@ describe('mcp serve', function () {
 
   describe('process', () => {
     it('writes only JSON-RPC messages on stdout', async () => {
-      const s = await startMcp(api.env({DEBUG: 'codegenapi*'}), [...ALL, '--debug'])
+      const s = await startMcp(api.env({DEBUG: 'codegenapi*'}), [...ALL, '--debug'], {spawn: true})
       await s.client.listTools()
       await s.client.setLoggingLevel('debug')
       await call(s, 'codegenapi_get_current_user')
@@ -640,9 +642,9 @@ describe('mcp serve', function () {
     })
 
     it('exits 0 when stdin closes, with the state written', async () => {
-      const s = await startMcp(api.env(), ALL)
+      const s = await startMcp(api.env(), ALL, {spawn: true})
       const id = (await call(s, 'codegenapi_new', {query: 'watched at exit'})).structuredContent.id
-      s.proc.stdin!.end()
+      s.proc!.stdin!.end()
       expect(await s.exited).to.deep.equal({code: 0, signal: null})
       const state = JSON.parse(fs.readFileSync(path.join(api.box().stateDir, 'runs.json'), 'utf8'))
       expect(state.runs[String(id)]).to.include({watched: true})
@@ -650,9 +652,9 @@ describe('mcp serve', function () {
 
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       it(`exits 0 on ${signal}`, async () => {
-        const s = await startMcp(api.env(), ALL)
+        const s = await startMcp(api.env(), ALL, {spawn: true})
         const id = (await call(s, 'codegenapi_new', {query: `watched at ${signal}`})).structuredContent.id
-        s.proc.kill(signal)
+        s.proc!.kill(signal)
         expect(await s.exited).to.deep.equal({code: 0, signal: null})
         const state = JSON.parse(fs.readFileSync(path.join(api.box().stateDir, 'runs.json'), 'utf8'))
         expect(state.runs[String(id)]).to.include({watched: true})

@@ -87,7 +87,7 @@ describe('sandbox from the binary', function () {
   })
 
   it('--sandbox mcp serve: lists the tools and starts a run, with the sandbox token only', async () => {
-    const session = await startMcp(env(), ['--sandbox'])
+    const session = await startMcp(env(), ['--sandbox'], {spawn: true})
     try {
       const {tools} = await session.client.listTools()
       expect(tools.map((t) => t.name)).to.include('codegenapi_new')

@@ -57,9 +57,12 @@ export default class McpServe extends ApiCommand {
   }
 
   override async init(): Promise<void> {
-    // Before anything else can print: console.log & co. and stray stdout writes go to stderr.
-    const {installStdioGuard} = await loadStdioGuard()
-    installStdioGuard()
+    // Before anything else can print: console.log & co. and stray stdout writes go to stderr. (Only in a
+    // process of its own: a test's in-process run has streams of its own, and the process is mocha's.)
+    if (this.io.real) {
+      const {installStdioGuard} = await loadStdioGuard()
+      installStdioGuard()
+    }
     await super.init()
   }
 
@@ -72,6 +75,7 @@ export default class McpServe extends ApiCommand {
       overrides: {orgId: flags['org-id'], baseUrl: flags['base-url']},
       debug: Boolean(this.debugLogger(flags.debug)),
       version: this.config.version,
+      io: this.io,
     }
     let server
     if (flags.http) {
@@ -99,11 +103,17 @@ export default class McpServe extends ApiCommand {
         maxSessions: flags['max-sessions'],
         idleMs: flags['session-timeout'] === undefined ? undefined : flags['session-timeout'] * 1000,
       })
-      process.stderr.write(`codegenapi MCP server listening on ${started.url}\n`)
+      this.io.stderr.write(`codegenapi MCP server listening on ${started.url}\n`)
       server = started
     } else {
       const {startServer} = await loadMcpServer()
       server = await startServer(common)
+    }
+    if (!this.io.real) {
+      // A test's in-process run (src/io.ts): signals, exit and the process are mocha's. The run ends
+      // with its server: on stdio, when the client closes stdin.
+      await server.done
+      return
     }
     const stop = (reason: string) => {
       // Shutdown writes the state and closes; should anything hang, leave anyway (hosts and service

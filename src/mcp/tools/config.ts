@@ -21,7 +21,7 @@ export const configTool = tool({
   // set overwrites the org-id every later CLI and MCP call uses: not read-only, and not merely additive.
   annotations: {title: 'Configure codegenapi', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false},
   async run({action, key, value}, tc) {
-    const config = new ConfigService(tc.env, process.cwd()) // the server's working directory: its project
+    const config = new ConfigService(tc.env, tc.cwd)
     const file = config.userFile
     const need = (what: string | undefined, name: string) => {
       if (!what)

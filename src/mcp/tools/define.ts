@@ -21,6 +21,8 @@ export interface ToolContext {
   /** notifications/progress, when the client asked for them (a no-op otherwise). */
   progress(progress: number, total: number | undefined, message: string): void
   env: NodeJS.ProcessEnv
+  /** The server's working directory: its project. */
+  cwd: string
 }
 
 export interface ToolAnnotations {
