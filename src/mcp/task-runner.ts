@@ -92,8 +92,11 @@ export async function followTask(
 /** Resolves with the run once it is terminal or no longer watched; undefined when cancelled first. */
 function untilEnd(app: McpApp, record: RunRecord, signal: AbortSignal, changed: (status: string) => void): Promise<RunRecord | undefined> {
   return new Promise((resolve) => {
-    if (isTerminal(record.status) && !app.monitor.isWatched(record.id)) return resolve(record)
-    let lastStatus = record.status
+    // The run may have ended while the task was being set up: what the monitor knows now, or no poll
+    // would ever come to end the task.
+    const now = app.monitor.store.get(record.id) ?? record
+    if (isTerminal(now.status) && !app.monitor.isWatched(now.id)) return resolve(now)
+    let lastStatus = now.status
     const done = (r: RunRecord | undefined) => {
       offPoll()
       signal.removeEventListener('abort', onAbort)
