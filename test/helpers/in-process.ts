@@ -73,8 +73,30 @@ export function createTestIO(opts: TestIOOptions): TestIO {
   }
 }
 
+/** The file that made the current call into a guard: raw call sites, no source-mapped stack text. */
+function callerFile(): string {
+  const limit = Error.stackTraceLimit
+  // Saved to be put back as it was (never called here).
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const prepare = Error.prepareStackTrace
+  Error.stackTraceLimit = 3
+  Error.prepareStackTrace = (_error, sites) => sites
+  const holder: {stack?: NodeJS.CallSite[]} = {}
+  // [0] ourCaller, [1] the guard, [2] whoever touched `process`.
+  Error.captureStackTrace(holder, callerFile)
+  const sites = holder.stack ?? []
+  Error.prepareStackTrace = prepare
+  Error.stackTraceLimit = limit
+  const file = sites[2]?.getFileName() ?? ''
+  return file.startsWith('file://') ? new URL(file).pathname : file
+}
+
 /** The source line that made the current call into a guard, if it is one of ours (under src/). */
 function ourCaller(): string | undefined {
+  // Most reads are a dependency's (oclif reads the environment often): decided without a stack text,
+  // whose source-mapped formatting would cost more than the command.
+  const file = callerFile()
+  if (!file.startsWith(SRC) || file === SEAM) return undefined
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = 4
   const stack = new Error().stack?.split('\n') ?? []
@@ -82,8 +104,8 @@ function ourCaller(): string | undefined {
   // [0] "Error", [1] ourCaller, [2] the guard, [3] whoever touched `process`.
   const frame = stack[3] ?? ''
   const at = /\((?:file:\/\/)?(.*?:\d+):\d+\)$|at (?:file:\/\/)?(.*?:\d+):\d+$/.exec(frame.trim())
-  const where = at?.[1] ?? at?.[2] ?? ''
-  return where.startsWith(SRC) && !where.startsWith(SEAM) ? path.relative(path.dirname(SRC), where) : undefined
+  const where = at?.[1] ?? at?.[2] ?? file
+  return path.relative(path.dirname(SRC), where)
 }
 
 function record(what: string, where: string): void {

@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import {CallToolResultSchema} from '@modelcontextprotocol/sdk/types.js'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
+import {until} from '../helpers/wait.js'
 import {startMcp, type McpSession} from './session.js'
 
 // The MCP server goes through the same run lifecycle as the CLI: a read-only server, and every
@@ -17,9 +18,7 @@ describe('mcp serve: the run lifecycle', () => {
     api.fake().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/resume') && r.body?.agent_run_id === id)
   const getsOf = (id: number) => api.fake().requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/agent/run/${id}`))
   /** Waits on the fake's journal: resolves once `done()` holds. */
-  const journal = async (done: () => boolean) => {
-    while (!done()) await new Promise((resolve) => setImmediate(resolve))
-  }
+  const journal = (done: () => boolean) => until(done, "the fake's journal", 25_000)
   /** Three more polls of a run the monitor keeps following: anything the last change set off has been sent by then. */
   // The monitor reads a run alone, or with other watched runs through the list endpoint: either is a round.
   const pollsOf = (id: number) =>

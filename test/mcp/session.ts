@@ -3,6 +3,8 @@ import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js'
 import {ReadBuffer, serializeMessage} from '@modelcontextprotocol/sdk/shared/stdio.js'
 import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js'
 import type {JSONRPCMessage} from '@modelcontextprotocol/sdk/types.js'
+import {AjvJsonSchemaValidator} from '@modelcontextprotocol/sdk/validation/ajv-provider.js'
+import type {JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator} from '@modelcontextprotocol/sdk/validation/types.js'
 import type {ChildProcess} from 'node:child_process'
 import {PassThrough} from 'node:stream'
 import {allOutputs, BIN, ROOT, startCli, type CliResult} from '../helpers/cli.js'
@@ -132,8 +134,24 @@ class InProcessTransport implements Transport {
   }
 }
 
+// Every client checks structuredContent against the tool's output schema, as any client does; the
+// compiled checks are kept for the process (the schemas are the same each time), not per client.
+const ajv = new AjvJsonSchemaValidator()
+const compiled = new Map<string, JsonSchemaValidator<unknown>>()
+const sharedValidators: jsonSchemaValidator = {
+  getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
+    const key = JSON.stringify(schema)
+    let validator = compiled.get(key)
+    if (!validator) compiled.set(key, (validator = ajv.getValidator(schema)))
+    return validator as JsonSchemaValidator<T>
+  },
+}
+
 export async function startMcp(env: NodeJS.ProcessEnv, args: string[] = [], opts: StartOptions = {}): Promise<McpSession> {
-  const client = new Client({name: 'codegenapi-test', version: '1.0.0'}, {capabilities: opts.clientCapabilities ?? {}})
+  const client = new Client(
+    {name: 'codegenapi-test', version: '1.0.0'},
+    {capabilities: opts.clientCapabilities ?? {}, jsonSchemaValidator: sharedValidators},
+  )
   const notifications: Notification[] = []
   const waiting = new Set<{match: (n: Notification) => boolean; resolve: (n: Notification) => void}>()
   client.fallbackNotificationHandler = async (n) => {
