@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess, type SpawnOptions} from 'node:child_process'
+import {ChildProcess, spawn, type SpawnOptions} from 'node:child_process'
 import fs from 'node:fs'
 
 // Every child process a test starts must be gone when the test is over, whether it passed or not:
@@ -48,6 +48,19 @@ export function killTrackedNow(): void {
   for (const c of tracked) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
 }
 
+// Every child this process starts, however (spawn, execFile, an SDK's transport), goes through
+// ChildProcess#spawn: counted, so that a look at /proc can be skipped when none can be there.
+let started = 0
+// (An internal method, not in Node's types.)
+const proto = ChildProcess.prototype as unknown as {spawn(this: ChildProcess, options: unknown): unknown}
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called below with its own `this`
+const realSpawn = proto.spawn
+proto.spawn = function (options) {
+  started++
+  return realSpawn.call(this, options)
+}
+let lastLook: {started: number; found: number} | undefined
+
 export interface OsChild {
   pid: number
   command: string
@@ -58,6 +71,15 @@ export interface OsChild {
  * esbuild's service process belongs to tsx, which compiles the tests: it is not a test's child.
  */
 export function osChildren(): OsChild[] {
+  // None were left at the last look, and none were started since: there are none (reading all of
+  // /proc after each test costs more than most tests).
+  if (lastLook && lastLook.found === 0 && lastLook.started === started) return []
+  const children = lookInProc()
+  lastLook = {started, found: children.length}
+  return children
+}
+
+function lookInProc(): OsChild[] {
   let entries: string[]
   try {
     entries = fs.readdirSync('/proc')
