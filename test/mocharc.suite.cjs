@@ -1,8 +1,9 @@
 // The whole suite (`npm test`): the settings of .mocharc.json, run in parallel with the slowest files
 // dispatched first. Many tests spend their time waiting on timers (rate limits, poll intervals), sockets
-// and child processes rather than on the CPU: on this 2-core machine six workers took the suite from
-// 70 s (four) to 53-61 s, and two left it half idle; a long file started last would otherwise run alone
-// at the end. CODEGENAPI_TEST_JOBS overrides the count. Ad hoc runs (`npx mocha FILE`) use .mocharc.json.
+// and child processes rather than on the CPU: on this 2-core machine, idle, six workers take 44 s (and
+// 77 s of CPU: each worker loads the CLI and the MCP server once), five 48 s, four 52 s (67 s of CPU);
+// a long file started last would otherwise run alone at the end. CODEGENAPI_TEST_JOBS overrides the
+// count. Ad hoc runs (`npx mocha FILE`) use .mocharc.json.
 const fs = require('node:fs')
 const path = require('node:path')
 const base = require('../.mocharc.json')
@@ -10,17 +11,17 @@ const base = require('../.mocharc.json')
 // The files that take longest (`npx mocha --reporter json` sums their tests' durations), longest first.
 const SLOWEST_FIRST = [
   'mcp/monitor-load.test.ts',
-  'mcp/server.test.ts',
   'mcp/http.test.ts',
+  'mcp/server.test.ts',
   'api/faults.test.ts',
-  'mcp/start-run.test.ts',
   'commands/watch.test.ts',
-  'fake-api.test.ts',
+  'bin/start-up.test.ts',
   'commands/lifecycle.test.ts',
+  'mcp/start-run.test.ts',
+  'fake-api.test.ts',
   'mcp/lifecycle.test.ts',
-  'commands/attempts.test.ts',
   'mcp/clients.test.ts',
-  'mcp/protocol.test.ts',
+  'commands/attempts.test.ts',
   'mcp/monitor-limits.test.ts',
 ]
 
