@@ -2,6 +2,8 @@ import {expect} from 'chai'
 import {CallToolResultSchema} from '@modelcontextprotocol/sdk/types.js'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {useFakeApi} from '../helpers/fake.js'
+import {createApp} from '../../src/mcp/server.js'
+import {createTestIO} from '../helpers/in-process.js'
 import {startMcp, textOf} from '../mcp/session.js'
 
 // F-17: API text that holds the token (an error that echoes the Authorization header, a run result)
@@ -67,5 +69,19 @@ describe('token masking (F-17)', () => {
     expect(JSON.stringify(result)).not.to.contain(token())
     await s.close()
     expect(s.stdout() + s.stderr()).not.to.contain(token())
+  })
+
+  // What reaches the MCP log is masked by the server itself, whatever masked it before (the API client
+  // masks answers as they arrive, so the test above cannot tell): on stderr and to every client.
+  it('in every MCP log line, on stderr and to clients', async () => {
+    const io = createTestIO({env: api.env(), cwd: api.box().home})
+    const runtime = await createApp({io, version: '0.0.0-test'})
+    const told: string[] = []
+    runtime.app.onLog((_level, text) => told.push(text))
+    runtime.app.log('warning', `the monitor read ${token()} somewhere`)
+    await runtime.stop()
+    expect(told).to.deep.equal([`the monitor read ${mask()} somewhere`])
+    expect(io.output().stderr).to.contain(`the monitor read ${mask()} somewhere`)
+    expect(io.output().stderr).not.to.contain(token())
   })
 })
