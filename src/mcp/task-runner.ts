@@ -92,10 +92,11 @@ export async function followTask(
 /** Resolves with the run once it is terminal or no longer watched; undefined when cancelled first. */
 function untilEnd(app: McpApp, record: RunRecord, signal: AbortSignal, changed: (status: string) => void): Promise<RunRecord | undefined> {
   return new Promise((resolve) => {
-    // The run may have ended while the task was being set up: what the monitor knows now, or no poll
-    // would ever come to end the task.
+    // The run may have ended, or been let go (unknown to the API), while the task was being set up:
+    // what the monitor knows now, or no poll would ever come to end the task. (A record still marked
+    // watched but off the schedule is a monitor shutting down: the next server resumes the task.)
     const now = app.monitor.store.get(record.id) ?? record
-    if (isTerminal(now.status) && !app.monitor.isWatched(now.id)) return resolve(now)
+    if (!app.monitor.isWatched(now.id) && (isTerminal(now.status) || now.watched === false)) return resolve(now)
     let lastStatus = now.status
     const done = (r: RunRecord | undefined) => {
       offPoll()
