@@ -40,8 +40,10 @@ describe('mcp: starting runs', function () {
 
     it('is answered as not finished, and never sent later', async () => {
       const s = await startMcp(api.env({CODEGENAPI_TOOL_DEADLINE_MS: '800'}))
-      // Warm up (configuration, HTTP client) so the creates below are quick.
-      expect((await call(s, 'codegenapi_get_current_user')).isError).to.not.equal(true)
+      // Warm up (configuration, HTTP client) so the creates below are quick. On a busy machine this first
+      // call can itself miss the 0.8 s deadline; the next one finds everything loaded.
+      for (let i = 0; (await call(s, 'codegenapi_get_current_user')).isError; i++)
+        expect(i, 'the warm-up call never answered').to.be.below(4)
       const first = await call(s, 'codegenapi_new', {query: 'one'})
       expect(first.isError, textOf(first)).to.not.equal(true)
       const second = await call(s, 'codegenapi_new', {query: 'two'})
