@@ -7,17 +7,17 @@ import {useFakeApi} from '../helpers/fake.js'
 describe('rate limiter', () => {
   const windowMs = API_LIMITS.standard.windowMs
 
-  /** Sends `n` foreground requests now and has them answered at `answeredAt`. */
-  async function foreground(limiter: RateLimiter, n: number, answeredAt?: number): Promise<number> {
+  /** Sends `n` foreground requests now and has them answered `answerMs` after they were sent. */
+  async function foreground(limiter: RateLimiter, n: number, answerMs = 0): Promise<number> {
     const sent = Date.now()
     for (let i = 0; i < n; i++) await limiter.acquire('standard')
-    for (let i = 0; i < n; i++) limiter.answered('standard', false, answeredAt ?? sent)
+    for (let i = 0; i < n; i++) limiter.answered('standard', false, sent + answerMs)
     return sent
   }
 
   it('counts an answered request for a window from its answer: no margin for the network on top', async () => {
     const limiter = new RateLimiter({standard: {limit: 1, windowMs}})
-    const sent = await foreground(limiter, 1, Date.now() + 200)
+    const sent = await foreground(limiter, 1, 200)
     // Free a window after the answer (the server counted it before that), not a guard after.
     expect(limiter.delayFor('standard', sent + 200 + windowMs - 1)).to.be.greaterThan(0)
     expect(limiter.delayFor('standard', sent + 200 + windowMs)).to.equal(0)
