@@ -9,6 +9,16 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const BIN = path.join(ROOT, 'bin', 'run.js')
 export const PROBE = path.join(ROOT, 'bench', 'rss-probe.mjs')
 
+/** One row of the bench's table (bench/run.ts prints them; bench/monitor.ts makes the monitor's). */
+export interface BenchRow {
+  figure: string
+  measured: string
+  baseline: string
+  ratio: string
+  target: string
+  ok: boolean
+}
+
 export interface Timed {
   ms: number
   code: number | null

@@ -21,16 +21,7 @@ import {LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema} fro
 import {pathToFileURL} from 'node:url'
 import {runUri} from '../src/mcp/shapes.js'
 import {startFakeApi, type FakeApi} from '../test/fake-api/server.js'
-import {BIN, mcpServeTransport, percentile, sandboxEnv} from './lib.js'
-
-export interface MonitorRow {
-  figure: string
-  measured: string
-  baseline: string
-  ratio: string
-  target: string
-  ok: boolean
-}
+import {BIN, mcpServeTransport, percentile, sandboxEnv, type BenchRow} from './lib.js'
 
 const say = (text: string) => process.stderr.write(`${text}\n`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -133,80 +124,71 @@ class Finishes {
   }
 }
 
-/** (a) over MCP: one server per run, each run active `activeMs`, then finishing at a random moment. */
-async function loneMcp(n: number, activeMs: number): Promise<Sample> {
-  const lags: number[] = []
-  let lost = 0
-  let peak = 0
-  let limited = 0
-  await Promise.all(
+/** Starts watching one run; resolves once the watcher is set up, with how to stop it. */
+type Watcher = (fake: FakeApi, runId: number, told: (id: number) => void) => Promise<() => Promise<void>>
+
+/**
+ * (a): `n` lone runs side by side, each against a fake of its own and watched by `watch`, active
+ * `activeMs`, then finishing at a random moment.
+ */
+async function lone(n: number, activeMs: number, watch: Watcher): Promise<Sample> {
+  const samples = await Promise.all(
     Array.from({length: n}, async () => {
       const fake = await startFakeApi({rateLimits: true, validate: false, runCount: 20})
       const run = fake.addRun({status: 'ACTIVE'})
       const finishes = new Finishes(fake)
-      const client = await mcpServer(apiEnv(fake), finishes.told)
+      let stop: (() => Promise<void>) | undefined
       try {
-        await client.subscribeResource({uri: runUri(run.id)})
+        stop = await watch(fake, run.id, finishes.told)
         // A random phase against the monitor's 4 s interval.
         const at = activeMs + Math.random() * 8000
         finishes.plan([run.id], () => at)
         await finishes.settle(1, at)
-        const s = finishes.sample(1)
-        lags.push(...s.lags)
-        lost += s.lost
-        const j = journal(fake)
-        peak = Math.max(peak, j.peak)
-        limited += j.limited
+        return {...finishes.sample(1), ...journal(fake)}
       } finally {
-        await client.close()
+        await stop?.()
         await fake.close()
       }
     }),
   )
-  return {lags, lost, peak, limited}
+  return {
+    lags: samples.flatMap((s) => s.lags),
+    lost: samples.reduce((sum, s) => sum + s.lost, 0),
+    peak: Math.max(0, ...samples.map((s) => s.peak)),
+    limited: samples.reduce((sum, s) => sum + s.limited, 0),
+  }
+}
+
+/** (a) over MCP: one server per run, told by notifications/resources/updated. */
+const overMcp: Watcher = async (fake, runId, told) => {
+  const client = await mcpServer(apiEnv(fake), told)
+  try {
+    await client.subscribeResource({uri: runUri(runId)})
+  } catch (error) {
+    await client.close()
+    throw error
+  }
+  return () => client.close()
 }
 
 /** (a) through the CLI: `watch ID` (lines for CI logs), told when its line with the final status arrives. */
-async function loneCli(n: number, activeMs: number): Promise<Sample> {
-  const lags: number[] = []
-  let lost = 0
-  let peak = 0
-  let limited = 0
-  await Promise.all(
-    Array.from({length: n}, async () => {
-      const fake = await startFakeApi({rateLimits: true, validate: false, runCount: 20})
-      const run = fake.addRun({status: 'ACTIVE'})
-      const finishes = new Finishes(fake)
-      const env = apiEnv(fake)
-      const child: ChildProcess = spawn(process.execPath, [BIN, 'watch', String(run.id), '--timeout', '20m'], {
-        env,
-        cwd: env.HOME,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      })
-      let out = ''
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString('utf8')
-        if (new RegExp(`run ${run.id}\\s+ACTIVE -> (COMPLETE|FAILED)`).test(out)) finishes.told(run.id)
-      })
-      const exited = new Promise((r) => child.once('exit', r))
-      try {
-        const at = activeMs + Math.random() * 8000
-        finishes.plan([run.id], () => at)
-        await finishes.settle(1, at)
-        const s = finishes.sample(1)
-        lags.push(...s.lags)
-        lost += s.lost
-        const j = journal(fake)
-        peak = Math.max(peak, j.peak)
-        limited += j.limited
-      } finally {
-        if (child.exitCode === null) child.kill('SIGTERM')
-        await exited
-        await fake.close()
-      }
-    }),
-  )
-  return {lags, lost, peak, limited}
+const throughCli: Watcher = async (fake, runId, told) => {
+  const env = apiEnv(fake)
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'watch', String(runId), '--timeout', '20m'], {
+    env,
+    cwd: env.HOME,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString('utf8')
+    if (new RegExp(`run ${runId}\\s+ACTIVE -> (COMPLETE|FAILED)`).test(out)) told(runId)
+  })
+  const exited = new Promise((r) => child.once('exit', r))
+  return async () => {
+    if (child.exitCode === null) child.kill('SIGTERM')
+    await exited
+  }
 }
 
 /**
@@ -253,7 +235,7 @@ async function burst(count: number, finishing: number, spanMs: number, toolEvery
 }
 
 /** The issue's target; (c+) has its own (see BENCHMARKS.md, "What each row measures"). */
-function row(figure: string, s: Sample, target = {p95: 5, max: 8}): MonitorRow {
+function row(figure: string, s: Sample, target = {p95: 5, max: 8}): BenchRow {
   const lags = s.lags.length ? s.lags : [Infinity]
   const [p50, p95, max] = [percentile(lags, 50), percentile(lags, 95), Math.max(...lags)]
   const tail = s.tails?.length ? `; after the read p95 ${(percentile(s.tails, 95) * 1000).toFixed(0)} ms` : ''
@@ -267,26 +249,26 @@ function row(figure: string, s: Sample, target = {p95: 5, max: 8}): MonitorRow {
   }
 }
 
-export async function monitorRows(opts: {quick: boolean; soak?: boolean}): Promise<MonitorRow[]> {
+export async function monitorRows(opts: {quick: boolean; soak?: boolean}): Promise<BenchRow[]> {
   const activeMs = opts.soak ? 600_000 : opts.quick ? 20_000 : 150_000
-  const lone = opts.quick ? 3 : 10
+  const loneCount = opts.quick ? 3 : 10
   const [b, c] = opts.quick ? [100, 300] : [300, 1000]
   const [bSpan, cSpan] = opts.quick ? [20_000, 30_000] : [90_000, 120_000]
   const cFinishing = opts.quick ? 60 : 200
   say(
-    `run monitor: (a) ${lone} + ${lone} lone runs active ${activeMs / 1000} s, (b) ${b} runs subscribed at once, (c) ${c} runs, alone and with tool calls (side by side, API limits on)`,
+    `run monitor: (a) ${loneCount} + ${loneCount} lone runs active ${activeMs / 1000} s, (b) ${b} runs subscribed at once, (c) ${c} runs, alone and with tool calls (side by side, API limits on)`,
   )
   const [mcp, cli, burstB, burstC, burstCTools] = await Promise.all([
-    loneMcp(lone, activeMs),
-    loneCli(lone, activeMs),
+    lone(loneCount, activeMs, overMcp),
+    lone(loneCount, activeMs, throughCli),
     burst(b, b, bSpan),
     burst(c, cFinishing, cSpan),
     burst(c, cFinishing, cSpan, 5000),
   ])
   const active = `${activeMs / 60_000 >= 1 ? `${(activeMs / 60_000).toFixed(1)} min` : `${activeMs / 1000} s`}`
   return [
-    row(`monitor (a): 1 run active ${active} (real time), MCP, ${lone} samples`, mcp),
-    row(`monitor (a): 1 run active ${active} (real time), CLI \`watch\` line, ${lone} samples`, cli),
+    row(`monitor (a): 1 run active ${active} (real time), MCP, ${loneCount} samples`, mcp),
+    row(`monitor (a): 1 run active ${active} (real time), CLI \`watch\` line, ${loneCount} samples`, cli),
     row(`monitor (b): ${b} runs subscribed in one burst, all finishing over ${bSpan / 1000} s`, burstB),
     row(`monitor (c): ${c} runs subscribed in one burst, ${cFinishing} finishing over ${cSpan / 1000} s`, burstC),
     row(`monitor (c+): as (c), and a tool call every 5 s`, burstCTools, {p95: 6, max: 8}),

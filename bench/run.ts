@@ -15,7 +15,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {Client} from '@modelcontextprotocol/sdk/client/index.js'
 import {startFakeApi, type FakeApi} from '../test/fake-api/server.js'
-import {BIN, ROOT, mcpServeTransport, median, medianWalls, peakRssMiB, sandboxEnv, timed} from './lib.js'
+import {BIN, ROOT, mcpServeTransport, type BenchRow, median, medianWalls, peakRssMiB, sandboxEnv, timed} from './lib.js'
 import {monitorRows} from './monitor.js'
 
 const quick = process.argv.includes('--quick')
@@ -29,15 +29,7 @@ const NODE = nodeVersion
 const REPS = quick ? 3 : 10
 const RSS_RUNS = quick ? 200 : 1000
 
-interface Row {
-  figure: string
-  measured: string
-  baseline: string
-  ratio: string
-  target: string
-  ok: boolean
-}
-const rows: Row[] = []
+const rows: BenchRow[] = []
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`
 const say = (text: string) => process.stderr.write(`${text}\n`)
 
